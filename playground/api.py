@@ -1,0 +1,310 @@
+"""The playground's client for the Account API: the embedded sandbox or the live API.
+
+One long-lived ``httpx.Client`` per base URL with explicit timeouts, a versioned
+User-Agent and an injectable transport. Faults that are not an API answer raise
+``ApiError``; an API answer (success or a documented error) comes back as ``ApiResponse``.
+The order POST is never retried; GETs are retried on connect errors only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import httpx
+from django.conf import settings
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIRequest
+from django.urls import resolve
+from django.urls.exceptions import Resolver404
+
+from playground import __version__
+
+USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"
+SANDBOX_INTERNAL_BASE = "http://sandbox.internal/sandbox"
+GET_RETRIES = 2
+
+
+def is_sandbox() -> bool:
+    return not settings.PROXYSCRAPE_API_BASE
+
+
+def api_base() -> str:
+    """The base URL the playground calls (the in-process sandbox when unset)."""
+    return settings.PROXYSCRAPE_API_BASE or SANDBOX_INTERNAL_BASE
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Who calls: a token and the header form it travels in (``api-token`` or ``bearer``)."""
+
+    token: str
+    auth: str = "api-token"
+
+    def headers(self) -> dict[str, str]:
+        if self.auth == "bearer":
+            return {"Authorization": f"Bearer {self.token}"}
+        return {"api-token": self.token}
+
+    def __repr__(self) -> str:  # never print the token
+        return f"Credential(auth={self.auth!r}, token=<redacted>)"
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """An answer in the API's own envelope, whatever its status."""
+
+    status_code: int
+    text: str
+    payload: dict
+    elapsed_ms: float
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.payload.get("success") is True
+
+    @property
+    def data(self):
+        return self.payload.get("data")
+
+    @property
+    def error(self) -> str | None:
+        return None if self.ok else str(self.payload.get("error") or "Unknown error.")
+
+
+class ApiError(Exception):
+    """Anything that is not an answer in the API's envelope.
+
+    kind: ``connect`` (refused, DNS), ``connect-timeout``, ``read-timeout``,
+    ``unknown-outcome`` (a create whose answer was lost after it was sent),
+    ``server-error`` (5xx), ``bad-response`` (not JSON, truncated, wrong envelope),
+    ``redirect``, ``network`` (the connection dropped), ``text`` (a 2xx plain-text body;
+    see ``proxy_list``).
+    """
+
+    def __init__(self, kind: str, message: str, *, status_code: int | None = None,
+                 text: str = "", elapsed_ms: float = 0.0, method: str = "", path: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.status_code = status_code
+        self.text = text
+        self.elapsed_ms = elapsed_ms
+        self.method = method
+        self.path = path
+
+
+class SandboxTransport(httpx.BaseTransport):
+    """Dispatches requests straight to the sandbox's views, in this process and thread.
+
+    So a playground request never waits for a free server thread to answer itself, and
+    the sandbox works behind any proxy or inside a container. The same views answer over
+    real HTTP under ``/sandbox`` for curl and for snippets.
+    """
+
+    urlconf = "playground.sandbox.api_urls"
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        path = unquote(request.url.path)
+        prefix = "/sandbox/"
+        relative = path[len(prefix):] if path.startswith(prefix) else path.lstrip("/")
+        environ = {
+            "REQUEST_METHOD": request.method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": request.url.query.decode("ascii"),
+            "SERVER_NAME": request.url.host,
+            "SERVER_PORT": str(request.url.port or 80),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": request.url.scheme,
+        }
+        for name, value in request.headers.items():
+            key = name.upper().replace("-", "_")
+            if key == "CONTENT_TYPE":
+                environ[key] = value
+            elif key != "CONTENT_LENGTH":
+                environ[f"HTTP_{key}"] = value
+        django_request = WSGIRequest(environ)
+        django_request.urlconf = self.urlconf
+
+        def dispatch(req):
+            match = resolve("/" + relative, urlconf=self.urlconf)
+            return match.func(req, *match.args, **match.kwargs)
+
+        try:
+            response = convert_exception_to_response(dispatch)(django_request)
+        except Resolver404:  # pragma: no cover - the urlconf has a catch-all
+            return httpx.Response(404, json={"success": False, "error": "No such endpoint."})
+        content = b"".join(response) if response.streaming else response.content
+        return httpx.Response(response.status_code, headers=list(response.items()),
+                              content=content, request=request)
+
+
+class AccountApi:
+    def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None,
+                 connect_timeout: float = 5.0, read_timeout: float = 15.0):
+        self.base_url = base_url.rstrip("/")
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    # --- the one place requests go out -------------------------------------------------
+
+    def send(self, method: str, path: str, credential: Credential, *, body: dict | None = None,
+             params: dict | None = None, expect_json: bool = True) -> ApiResponse:
+        headers = credential.headers()
+        content = None
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        attempts = 1 if method == "POST" else 1 + GET_RETRIES
+        started = time.perf_counter()
+        for attempt in range(attempts):
+            try:
+                response = self._client.request(method, path, headers=headers, content=content,
+                                                 params=params)
+                break
+            except httpx.ConnectError as exc:
+                if attempt + 1 < attempts:
+                    continue
+                raise self._fault("connect", _connect_message(exc, self.base_url), started,
+                                  method, path) from exc
+            except httpx.ConnectTimeout as exc:
+                if attempt + 1 < attempts:
+                    continue
+                raise self._fault("connect-timeout",
+                                  f"Could not connect to {self.base_url} in time.",
+                                  started, method, path) from exc
+            except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout) as exc:
+                if method == "POST":
+                    raise self._fault("unknown-outcome", "The API did not answer in time after "
+                                      "the order was sent.", started, method, path) from exc
+                raise self._fault("read-timeout", "The API did not answer in time.", started,
+                                  method, path) from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                if method == "POST":
+                    raise self._fault("unknown-outcome", "The connection dropped after the "
+                                      "order was sent.", started, method, path) from exc
+                raise self._fault("network", "The connection dropped before the API answered.",
+                                  started, method, path) from exc
+        elapsed = (time.perf_counter() - started) * 1000
+        return self._read(response, elapsed, method, path, expect_json)
+
+    def _fault(self, kind, message, started, method, path, **extra) -> ApiError:
+        return ApiError(kind, message, elapsed_ms=(time.perf_counter() - started) * 1000,
+                        method=method, path=path, **extra)
+
+    def _read(self, response: httpx.Response, elapsed: float, method: str, path: str,
+              expect_json: bool) -> ApiResponse:
+        text = response.text
+        common = {"status_code": response.status_code, "text": text[:20000],
+                  "elapsed_ms": elapsed, "method": method, "path": path}
+        if response.is_redirect:
+            where = response.headers.get("location", "somewhere else")
+            raise ApiError("redirect", f"The API answered with a redirect to {where}.", **common)
+        if response.status_code >= 500:
+            raise ApiError("server-error",
+                           f"The API failed with HTTP {response.status_code}.", **common)
+        if not expect_json and response.is_success:
+            raise ApiError("text", "Plain text answer.", **common)
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            raise ApiError("bad-response", "The API's answer is not valid JSON.",
+                           **common) from None
+        if not isinstance(payload, dict) or not isinstance(payload.get("success"), bool):
+            raise ApiError("bad-response", "The API's answer is not in its usual "
+                           "{success, data|error} shape.", **common)
+        return ApiResponse(response.status_code, text, payload, elapsed,
+                           dict(response.headers))
+
+    # --- the endpoints ---------------------------------------------------------------------
+
+    def create_order(self, body: dict, credential: Credential) -> ApiResponse:
+        return self.send("POST", "/v4/account/orders/create", credential, body=body)
+
+    def order_status(self, order_id: str, credential: Credential) -> ApiResponse:
+        return self.send("GET", f"/v4/account/orders/{order_id}/status", credential)
+
+    def balance(self, credential: Credential) -> ApiResponse:
+        return self.send("GET", "/v4/account/orders/balance", credential)
+
+    def me(self, credential: Credential) -> ApiResponse:
+        return self.send("GET", "/v4/account/auth/me", credential)
+
+    def subaccounts(self, credential: Credential) -> ApiResponse:
+        return self.send("GET", "/v4/account/subaccounts", credential)
+
+    def proxy_list(self, subaccount_id: str, account_type: str,
+                   credential: Credential) -> tuple[int, str]:
+        """The proxy list as text (status, body); an error envelope comes back as its text."""
+        path = f"/v4/account/{subaccount_id}/{account_type}/proxy-list"
+        params = {"type": "getproxies", "protocol": "http", "format": "normal"}
+        try:
+            response = self.send("GET", path, credential, params=params, expect_json=False)
+        except ApiError as exc:
+            if exc.kind == "text":
+                return exc.status_code, exc.text
+            raise
+        return response.status_code, response.error or ""
+
+
+def _connect_message(exc: Exception, base: str) -> str:
+    text = str(exc).lower()
+    if "name or service" in text or "nodename" in text or "getaddrinfo" in text \
+            or "temporary failure in name resolution" in text:
+        return f"The API's host name could not be resolved ({base})."
+    return f"Could not connect to {base} (connection refused or unreachable)."
+
+
+class _Clients:
+    """One client per base URL, built once and shared by every thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._clients: dict[str, AccountApi] = {}
+
+    def get(self) -> AccountApi:
+        base = api_base()
+        client = self._clients.get(base)
+        if client is None:
+            with self._lock:
+                client = self._clients.get(base)
+                if client is None:
+                    transport = SandboxTransport() if base == SANDBOX_INTERNAL_BASE else None
+                    client = AccountApi(base, transport=transport,
+                                        connect_timeout=settings.API_CONNECT_TIMEOUT,
+                                        read_timeout=settings.API_READ_TIMEOUT)
+                    self._clients[base] = client
+        return client
+
+    def override(self, client: AccountApi | None) -> None:
+        """Tests: make ``get()`` answer ``client`` for the current base (None resets)."""
+        with self._lock:
+            if client is None:
+                self._clients.clear()
+            else:
+                self._clients[api_base()] = client
+
+
+clients = _Clients()
+
+
+def get_client() -> AccountApi:
+    return clients.get()

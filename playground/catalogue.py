@@ -1,0 +1,205 @@
+"""The product catalogue: every order `type`, its fields, choices and labels.
+
+This module is the single source of truth shared by the playground's forms and the
+sandbox's validation. Entries marked ``assumed=True`` are not fixed by the vendor's page
+(see CONTRACT.md section 4 and the README): change them here when the real behaviour
+is known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from django_countries import countries
+
+from playground import prices
+
+# Pool locations of the datacenter products, in the vendor's order.
+LOCATIONS: dict[str, str] = {
+    "mixed": "Mixed (worldwide)",
+    "us": "United States",
+    "gb": "United Kingdom",
+    "de": "Germany",
+    "fr": "France",
+    "ca": "Canada",
+    "es": "Spain",
+    "it": "Italy",
+    "br": "Brazil",
+    "th": "Thailand",
+}
+
+DURATIONS: dict[str, str] = {"30d": "30 days", "60d": "60 days", "90d": "90 days"}
+
+# Residential Unlimited server locations (assumed ids: the real list lives in the dashboard).
+SERVER_LOCATIONS: dict[int, str] = {
+    1: "US East (Ashburn)",
+    2: "US West (Los Angeles)",
+    3: "Germany (Frankfurt)",
+    4: "Singapore",
+}
+
+POOL_FIELD = re.compile(r"^proxies\[([a-z]+)\]$")
+OVERRIDE_FIELDS = ("email", "fname", "lname")
+SHARED_OPTIONAL_FIELDS = ("coupon_code", *OVERRIDE_FIELDS)
+IGNORED_FIELDS = ("pay_with_credit", "no_redirect")  # forced to 1 by the server
+
+
+def pool_field(location: str) -> str:
+    return f"proxies[{location}]"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One product-specific field of an order body, named exactly as the API names it.
+
+    kind: ``country`` (full name), ``bool``, ``int``, ``choice`` (one of ``choices``), or
+    ``pool`` (the ``proxies[<location>]`` pair: a location and a size).
+    """
+
+    name: str
+    label: str
+    kind: str
+    help: str = ""
+    required: bool = True
+    choices: dict = field(default_factory=dict)
+    suggestions: tuple[int, ...] = ()
+    default: object = None
+    minimum: int = 0
+
+
+@dataclass(frozen=True)
+class Product:
+    type: str
+    label: str
+    account_type: str
+    summary: str
+    fields: tuple[Field, ...]
+    assumed: bool = False
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+COUNTRY = Field(
+    "country",
+    "Country",
+    "country",
+    help="Billing country, by full name (\u201cBelgium\u201d, not \u201cBE\u201d). VAT follows from it.",
+    default="Belgium",
+)
+
+
+def _datacenter(type_: str, label: str, account_type: str, size_label: str, sizes, summary, *,
+                assumed=False, default_size=None) -> Product:
+    return Product(
+        type=type_,
+        label=label,
+        account_type=account_type,
+        summary=summary,
+        assumed=assumed,
+        fields=(
+            COUNTRY,
+            Field("is_subscription", "Subscription", "bool",
+                  help="Renew automatically every period.", default=True),
+            Field("days", "Days", "choice", help="Length of the period.",
+                  choices={30: "30 days"}, default=30),
+            Field("proxies", size_label, "pool",
+                  help="One location per order; sent as proxies[<location>].",
+                  choices=LOCATIONS, suggestions=tuple(sizes), default=default_size, minimum=1),
+            Field("bandwidth", "Bandwidth", "choice", help="0 means unlimited.",
+                  choices={0: "Unlimited"}, default=0),
+        ),
+    )
+
+
+PRODUCTS: dict[str, Product] = {
+    p.type: p
+    for p in (
+        _datacenter(
+            "new_datacenter_shared", "Datacenter proxies (shared)", "datacenter_shared",
+            "Pool size", prices.DATACENTER_SHARED,
+            "A shared pool of datacenter IPs, billed per period.", default_size=1000,
+        ),
+        _datacenter(
+            "new_datacenter_dedicated", "Datacenter proxies (dedicated)", "datacenter_dedicated",
+            "Dedicated IPs", prices.DATACENTER_DEDICATED,
+            "Datacenter IPs for your use only, billed per period.", assumed=True, default_size=10,
+        ),
+        Product(
+            type="new_residential",
+            label="Residential proxies",
+            account_type="residential",
+            summary="A bandwidth pack of residential traffic.",
+            fields=(
+                COUNTRY,
+                Field("bandwidth", "Bandwidth (GB)", "int", help="Size of the bandwidth pack in GB.",
+                      suggestions=tuple(prices.RESIDENTIAL), default=1, minimum=1),
+                Field("duration", "Duration", "choice", required=False,
+                      help="Leave empty for a pack that never expires.", choices=DURATIONS),
+            ),
+        ),
+        Product(
+            type="new_residential_unlimited",
+            label="Residential unlimited",
+            account_type="residential_unlimited",
+            summary="Unmetered residential traffic through one server location.",
+            assumed=True,
+            fields=(
+                COUNTRY,
+                Field("location", "Server location", "int",
+                      help="Server-location id, as listed on the dashboard's Residential "
+                           "Unlimited page.",
+                      choices=SERVER_LOCATIONS, suggestions=tuple(SERVER_LOCATIONS), default=1,
+                      minimum=1),
+                Field("days", "Days", "int", help="Length of the period in days.",
+                      suggestions=tuple(prices.RESIDENTIAL_UNLIMITED), default=1, minimum=1),
+            ),
+        ),
+        Product(
+            type="new_serp",
+            label="SERP API requests",
+            account_type="serp",
+            summary="A pack of search-engine result requests.",
+            assumed=True,
+            fields=(
+                COUNTRY,
+                Field("requests", "Requests", "int", help="Number of requests in the pack.",
+                      suggestions=tuple(prices.SERP), default=1000, minimum=1),
+                Field("duration", "Duration", "choice", required=False,
+                      help="Leave empty for a pack that never expires.", choices=DURATIONS),
+            ),
+        ),
+    )
+}
+
+DEFAULT_PRODUCT = "new_datacenter_shared"
+
+
+@cache
+def country_names() -> frozenset[str]:
+    """Every country's full English name, from django-countries."""
+    return frozenset(str(name) for _code, name in countries)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(str(name), str(name)) for _code, name in countries]
+
+
+def default_body(product_type: str = DEFAULT_PRODUCT) -> dict:
+    """The body a product form starts from (for datacenter shared, the vendor's example)."""
+    product = PRODUCTS[product_type]
+    body: dict = {"type": product.type}
+    for f in product.fields:
+        if f.default is None:
+            continue
+        if f.kind == "pool":
+            body[pool_field("mixed")] = f.default
+        else:
+            body[f.name] = f.default
+    return body

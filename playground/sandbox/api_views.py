@@ -1,0 +1,102 @@
+"""The sandbox's HTTP API (CONTRACT.md section 1), served below /sandbox.
+
+Every answer is ``{"success": true, "data": ...}`` or ``{"success": false, "error": ...}``
+(the proxy list aside), with the vendor's status codes and texts.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from playground.sandbox import services
+from playground.sandbox.models import Order
+from playground.sandbox.services import SandboxError
+
+
+def ok(data, status: int = 200) -> JsonResponse:
+    return JsonResponse({"success": True, "data": data}, status=status)
+
+
+def fail(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"success": False, "error": message}, status=status)
+
+
+def api(*methods: str):
+    """An API endpoint: sandbox switch, method check, authentication, JSON errors."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not settings.SANDBOX_ENABLED:
+                raise Http404("The sandbox is turned off.")
+            if request.method not in methods:
+                response = fail(405, f"Method {request.method} is not allowed here.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                account = services.authenticate(request.headers)
+                return view(request, account, *args, **kwargs)
+            except SandboxError as exc:
+                return fail(exc.status, exc.message)
+
+        return wrapper
+
+    return decorate
+
+
+@api("POST")
+def create_order(request: HttpRequest, account) -> JsonResponse:
+    placed = services.place_order(account, request.body)
+    return ok(str(placed.order.pk))
+
+
+@api("GET")
+def order_status(request: HttpRequest, account, order_id: str) -> JsonResponse:
+    return ok(services.order_data(services.find_order(account, order_id)))
+
+
+@api("GET")
+def balance(request: HttpRequest, account) -> JsonResponse:
+    account = services.read_balance(account)
+    return ok({"balance": float(account.balance), "currency": account.currency})
+
+
+@api("GET")
+def me(request: HttpRequest, account) -> JsonResponse:
+    discount = account.discount_percent
+    return ok({
+        "email": account.email,
+        "fname": account.fname,
+        "lname": account.lname,
+        "api_ordering_discount": int(discount) if discount == int(discount) else float(discount),
+        "permissions": account.permissions,
+    })
+
+
+@api("GET")
+def subaccounts(request: HttpRequest, account) -> JsonResponse:
+    services.settle(account=account)
+    orders = account.orders.filter(status=Order.PROCESSED).order_by("created")
+    return ok({"subaccounts": [services.subaccount_data(o) for o in orders]})
+
+
+@api("GET")
+def proxy_list(request: HttpRequest, account, subaccount_id: str, account_type: str):
+    services.settle(account=account)
+    order = account.orders.filter(subaccount_id=subaccount_id, status=Order.PROCESSED).first()
+    if order is None or services.subaccount_data(order)["AccountType"] != account_type:
+        raise SandboxError(404, services.SUBACCOUNT_NOT_FOUND)
+    return HttpResponse("".join(f"{line}\n" for line in services.proxy_lines(order)),
+                        content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    if not settings.SANDBOX_ENABLED:
+        raise Http404("The sandbox is turned off.")
+    return fail(404, "No such endpoint.")

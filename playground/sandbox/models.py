@@ -1,0 +1,79 @@
+"""The sandbox's own data: demo accounts with wallets, and their orders."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+
+from django.db import models
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored as SHA-256 digests, as a real API would store them."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Account(models.Model):
+    name = models.CharField(max_length=64, unique=True, help_text="Shown in the console.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_hint = models.CharField(max_length=8, help_text="Last characters of the token.")
+    email = models.EmailField()
+    fname = models.CharField(max_length=64, blank=True)
+    lname = models.CharField(max_length=64, blank=True)
+    can_read = models.BooleanField(default=False)
+    can_write = models.BooleanField(default=False)
+    balance = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def permissions(self) -> list[str]:
+        perms = []
+        if self.can_read:
+            perms.append("account:api_ordering:read")
+        if self.can_write:
+            perms.append("account:api_ordering:write")
+        return perms
+
+
+class Order(models.Model):
+    """An order as stored. ``paid`` turns into its outcome when it falls due (see
+    ``services.settle``); the outcome is derived from timestamps, so no worker runs."""
+
+    PAID, PROCESSED, BLOCKED, FAILED, REFUNDED = "paid", "processed", "blocked", "failed", "refunded"
+    STATUSES = [(s, s) for s in (PAID, PROCESSED, BLOCKED, FAILED, REFUNDED)]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders")
+    type = models.CharField(max_length=64)
+    body = models.JSONField(help_text="The request body, parsed.")
+    received = models.TextField(help_text="The request body exactly as it arrived.")
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    email = models.CharField(max_length=254)
+    fname = models.CharField(max_length=128, blank=True)
+    lname = models.CharField(max_length=128, blank=True)
+    status = models.CharField(max_length=16, choices=STATUSES, default=PAID)
+    outcome = models.CharField(max_length=16, choices=STATUSES, default=PROCESSED,
+                               help_text="What a paid order becomes when it falls due.")
+    block_reason = models.CharField(max_length=200, blank=True)
+    created = models.FloatField(default=time.time)
+    due = models.FloatField(help_text="When the processor is done with it (Unix time).")
+    updated = models.FloatField(default=time.time)
+    subaccount_id = models.UUIDField(default=uuid.uuid4, unique=True)
+    subaccount_number = models.PositiveIntegerField(default=1)
+    pool_size = models.PositiveIntegerField(default=10)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["account", "status", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"

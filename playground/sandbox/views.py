@@ -1,0 +1,112 @@
+"""The sandbox console at /sandbox/: demo accounts, wallets, orders, refunds, JWTs."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from playground import prices
+from playground.catalogue import PRODUCTS
+from playground.sandbox import services
+from playground.sandbox.demo import DEMO_DESCRIPTIONS
+from playground.sandbox.forms import JwtForm, RefundForm, TopUpForm
+from playground.sandbox.models import Account, Order
+
+RECENT_ORDERS = 50
+
+
+def sandbox_page(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not settings.SANDBOX_ENABLED:
+            raise Http404("The sandbox is turned off.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _price_rows():
+    from playground import prices as p
+
+    rows = []
+    for product_type, table, unit in (
+        ("new_datacenter_shared", p.DATACENTER_SHARED, "proxies"),
+        ("new_datacenter_dedicated", p.DATACENTER_DEDICATED, "IPs"),
+        ("new_residential", p.RESIDENTIAL, "GB"),
+        ("new_residential_unlimited", p.RESIDENTIAL_UNLIMITED, "days"),
+        ("new_serp", p.SERP, "requests"),
+    ):
+        for size, price in table.items():
+            rows.append({"product": PRODUCTS[product_type], "size": f"{size:,} {unit}",
+                         "price": price})
+    return rows
+
+
+def _console(request: HttpRequest, *, jwt: dict | None = None, status: int = 200, **forms):
+    services.settle()
+    context = {
+        "accounts": [(a, DEMO_DESCRIPTIONS.get(a.name, "")) for a in Account.objects.all()],
+        "orders": Order.objects.select_related("account")[:RECENT_ORDERS],
+        "coupons": prices.COUPONS.values(),
+        "price_rows": _price_rows(),
+        "markup_percent": int((prices.SINGLE_COUNTRY_MARKUP - 1) * 100),
+        "durations": prices.DURATION_FACTOR,
+        "vat_rates": sorted(prices.VAT_RATES.items()),
+        "topup_form": forms.get("topup_form") or TopUpForm(),
+        "jwt_form": forms.get("jwt_form") or JwtForm(),
+        "jwt": jwt,
+        "processing_delay": settings.SANDBOX_PROCESSING_DELAY,
+    }
+    return TemplateResponse(request, "sandbox/console.html", context, status=status)
+
+
+@require_GET
+@sandbox_page
+def console(request: HttpRequest) -> HttpResponse:
+    return _console(request)
+
+
+@require_POST
+@sandbox_page
+def top_up(request: HttpRequest) -> HttpResponse:
+    form = TopUpForm(request.POST)
+    if not form.is_valid():
+        return _console(request, topup_form=form, status=400)
+    account, amount = form.cleaned_data["account"], form.cleaned_data["amount"]
+    services.top_up(account.pk, amount)
+    messages.success(request, f"Added {amount:.2f} USD to {account.name}.")
+    return redirect("sandbox:console")
+
+
+@require_POST
+@sandbox_page
+def refund(request: HttpRequest) -> HttpResponse:
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That order does not exist.")
+        return redirect("sandbox:console")
+    order = form.cleaned_data["order"]
+    if services.refund(order.pk):
+        messages.success(request, f"Refunded order {order.pk}: {order.price:.2f} "
+                                  f"{order.currency} back to {order.account.name}.")
+    else:
+        messages.error(request, f"Order {order.pk} is not processed, so it cannot be refunded.")
+    return redirect("sandbox:console")
+
+
+@require_POST
+@sandbox_page
+def issue_jwt(request: HttpRequest) -> HttpResponse:
+    form = JwtForm(request.POST)
+    if not form.is_valid():
+        return _console(request, jwt_form=form, status=400)
+    account, lifetime = form.cleaned_data["account"], form.cleaned_data["lifetime"]
+    token = services.issue_jwt(account, lifetime=lifetime)
+    label = dict(form.fields["lifetime"].choices)[lifetime]
+    return _console(request, jwt={"token": token, "account": account, "lifetime": label})

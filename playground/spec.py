@@ -1,0 +1,57 @@
+"""The one description of a request the playground can make.
+
+The builder produces a ``RequestSpec``; the snippet generators print it; the API client
+sends it; history stores it. So the code a user copies is the request the playground sent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+ENDPOINTS = {
+    "create": ("POST", "/v4/account/orders/create", "Place order"),
+    "status": ("GET", "/v4/account/orders/{order_id}/status", "Order status"),
+    "balance": ("GET", "/v4/account/orders/balance", "Balance"),
+}
+AUTH_FORMS = ("api-token", "bearer")
+
+
+def body_text(body: dict) -> str:
+    """The exact JSON text sent for a body: what the preview shows, byte for byte."""
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    endpoint: str  # a key of ENDPOINTS
+    body: dict | None = None  # create only
+    order_id: str | None = None  # status only
+
+    @property
+    def method(self) -> str:
+        return ENDPOINTS[self.endpoint][0]
+
+    @property
+    def path(self) -> str:
+        return ENDPOINTS[self.endpoint][1].format(order_id=self.order_id)
+
+    @property
+    def label(self) -> str:
+        return ENDPOINTS[self.endpoint][2]
+
+    @property
+    def body_text(self) -> str | None:
+        return None if self.body is None else body_text(self.body)
+
+    @classmethod
+    def create(cls, body: dict) -> RequestSpec:
+        return cls("create", body=body)
+
+    @classmethod
+    def status(cls, order_id: str) -> RequestSpec:
+        return cls("status", order_id=order_id)
+
+    @classmethod
+    def balance(cls) -> RequestSpec:
+        return cls("balance")

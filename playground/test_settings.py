@@ -1,0 +1,19 @@
+"""Settings for the test suite: the production settings with test-only overrides."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from playground.settings import *  # noqa: E402,F403
+from playground.settings import BASE_DIR, DATABASES, STORAGES  # noqa: E402
+
+# Live-server tests run real threads against the database, so the test database must
+# be a file (an in-memory SQLite database would be shared through one connection).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
