@@ -20,3 +20,27 @@ DEMO_ACCOUNTS = [
 ]
 DEMO_TOKENS = [row[0] for row in DEMO_ACCOUNTS]
 DEMO_DESCRIPTIONS = {row[0]: row[5] for row in DEMO_ACCOUNTS}
+
+
+def seed_demo_accounts(Account) -> None:
+    """Create the demo accounts, or restore their names, tokens and permissions.
+
+    Idempotent: an existing wallet keeps its balance. ``Account`` is the model class (the
+    historical one inside a migration).
+    """
+    import hashlib
+
+    for name, can_read, can_write, wallet, discount, _what in DEMO_ACCOUNTS:
+        fields = {
+            "token_hash": hashlib.sha256(name.encode()).hexdigest(),
+            "token_hint": name[-4:],
+            "email": f"{name}@example.com",
+            "fname": "Sandbox",
+            "lname": name.removeprefix("sandbox-").capitalize(),
+            "can_read": can_read,
+            "can_write": can_write,
+            "discount_percent": discount,
+        }
+        Account.objects.update_or_create(
+            name=name, defaults=fields, create_defaults={**fields, "balance": wallet}
+        )

@@ -1,0 +1,46 @@
+"""Fixtures shared by the whole suite. Test-specific fixtures live in their own modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground import api
+from playground.sandbox.demo import seed_demo_accounts
+from playground.sandbox.models import Account
+
+
+@pytest.fixture
+def demo(request) -> dict[str, Account]:
+    """The demo accounts, by name, freshly seeded.
+
+    Works with plain ``db`` tests and with live-server (transactional) tests, which flush
+    the tables the migrations seeded.
+    """
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    seed_demo_accounts(Account)
+    return {a.name: a for a in Account.objects.all()}
+
+
+@pytest.fixture
+def fast_processing(settings):
+    """Orders fall due quickly, so status tests do not wait long."""
+    settings.SANDBOX_PROCESSING_DELAY = 0.2
+    settings.SANDBOX_SLOW_DELAY = 3.0
+    return settings
+
+
+@pytest.fixture
+def live_api(live_server, demo) -> api.AccountApi:
+    """The playground's API client talking real HTTP to the sandbox on a live test server."""
+    client = api.AccountApi(f"{live_server.url}/sandbox")
+    yield client
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_clients():
+    """Each test builds its clients anew, for whatever API base its settings name."""
+    api.clients.override(None)
+    yield
+    api.clients.override(None)
