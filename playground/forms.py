@@ -1,0 +1,225 @@
+"""The builder's forms: one Form class per product, each turning its input into an order body.
+
+Fields, choices, help texts and limits come from ``playground.catalogue``. Field names in
+the body are exactly the API's; booleans and numbers become JSON booleans and numbers.
+Known package sizes are offered as suggestions only: the API decides what is buyable.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django import forms
+
+from playground import catalogue
+from playground.catalogue import PRODUCTS, Product, pool_field
+
+MAX_NUMBER = 1_000_000_000  # larger numbers are a typo, not an order
+BOOL_CHOICES = [("true", "Yes"), ("false", "No")]
+
+
+class SuggestionsInput(forms.NumberInput):
+    """A number input with a <datalist> of known sizes; any other size can be typed."""
+
+    template_name = "playground/widgets/number_with_suggestions.html"
+
+    def __init__(self, suggestions=(), attrs=None):
+        super().__init__(attrs)
+        self.suggestions = tuple(suggestions)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["suggestions"] = self.suggestions
+        if self.suggestions:
+            list_id = f"{attrs.get('id', name)}-suggestions"
+            context["widget"]["list_id"] = list_id
+            context["widget"]["attrs"]["list"] = list_id
+        return context
+
+
+def _bool(value) -> bool:
+    return value in (True, "true", "True", "1", "on", "yes")
+
+
+def _number_field(f: catalogue.Field, *, label: str | None = None) -> forms.IntegerField:
+    labels = f.choices if f.choices else {}
+    help_text = f.help
+    if labels:
+        help_text += " Known: " + ", ".join(f"{k} = {v}" for k, v in labels.items()) + "."
+    return forms.IntegerField(
+        label=label or f.label,
+        required=f.required,
+        min_value=f.minimum,
+        max_value=MAX_NUMBER,
+        help_text=help_text,
+        initial=f.default,
+        widget=SuggestionsInput(f.suggestions or tuple(labels)),
+    )
+
+
+def _form_fields(product: Product) -> dict[str, forms.Field]:
+    """Django form fields for one product, named as the query string names them."""
+    fields: dict[str, forms.Field] = {"type": forms.CharField(widget=forms.HiddenInput)}
+    for f in product.fields:
+        if f.kind == "country":
+            fields[f.name] = forms.TypedChoiceField(
+                label=f.label, choices=catalogue.country_choices(), help_text=f.help,
+                initial=f.default, error_messages={
+                    "invalid_choice": "“%(value)s” is not a country name; pick one from the list."
+                })
+        elif f.kind == "bool":
+            fields[f.name] = forms.TypedChoiceField(
+                label=f.label, choices=BOOL_CHOICES, coerce=_bool, help_text=f.help,
+                initial="true" if f.default else "false")
+        elif f.kind == "pool":
+            fields["proxies_location"] = forms.ChoiceField(
+                label="Location", choices=list(f.choices.items()), initial="mixed",
+                help_text=f.help)
+            fields["proxies_size"] = _number_field(f)
+        elif f.kind == "choice" and all(isinstance(k, str) for k in f.choices):
+            fields[f.name] = forms.ChoiceField(
+                label=f.label, required=f.required, help_text=f.help,
+                choices=[("", "Never expires" if f.name == "duration" else "—"),
+                         *f.choices.items()])
+        else:  # numbers: "int", and "choice" with numeric keys (days, bandwidth)
+            fields[f.name] = _number_field(f)
+    fields["coupon_code"] = forms.CharField(
+        label="Coupon code", required=False, max_length=64,
+        help_text="Optional. Applied before any API-ordering discount.")
+    fields["email"] = forms.EmailField(
+        label="Email", required=False, max_length=254,
+        help_text="Optional. Overrides the email of the authenticated identity.")
+    fields["fname"] = forms.CharField(label="First name", required=False, max_length=100)
+    fields["lname"] = forms.CharField(label="Last name", required=False, max_length=100)
+    return fields
+
+
+class ProductFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
+    """Declares a product form's fields from the catalogue entry it names."""
+
+    def __new__(mcs, name, bases, attrs):
+        if attrs.get("product") is not None:
+            attrs = {**_form_fields(attrs["product"]), **attrs}
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ProductForm(forms.Form, metaclass=ProductFormMetaclass):
+    """Base of the per-product forms; a subclass names its ``product``."""
+
+    product: Product
+    advanced_fields = ("email", "fname", "lname")
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["type"].initial = self.product.type
+
+    @classmethod
+    def from_query(cls, query) -> ProductForm:
+        """A bound form from a query string; fields it does not name take their defaults.
+
+        Accepts the API's own ``proxies[<location>]=<size>`` as well as the form's inputs.
+        """
+        data = {name: query.get(name) for name in cls.base_fields if name in query}
+        for key in query:
+            match = catalogue.POOL_FIELD.match(key)
+            if match and "proxies_location" in cls.base_fields:
+                data.setdefault("proxies_location", match.group(1))
+                data.setdefault("proxies_size", query.get(key))
+        for name, field in cls.base_fields.items():
+            if name not in data and field.initial is not None:
+                data[name] = field.initial
+        data["type"] = cls.product.type
+        return cls(data)
+
+    def clean_type(self):
+        return self.product.type
+
+    def to_body(self) -> dict:
+        """The order body for valid input, in the catalogue's field order."""
+        data = self.cleaned_data
+        body: dict = {"type": self.product.type}
+        for f in self.product.fields:
+            if f.kind == "pool":
+                body[pool_field(data["proxies_location"])] = data["proxies_size"]
+            elif data.get(f.name) not in (None, ""):
+                body[f.name] = data[f.name]
+        for name in catalogue.SHARED_OPTIONAL_FIELDS:
+            if data.get(name):
+                body[name] = data[name]
+        return body
+
+    @property
+    def main_fields(self):
+        return [self[n] for n in self.fields if n != "type" and n not in
+                (*self.advanced_fields, "coupon_code")]
+
+
+class DatacenterSharedForm(ProductForm):
+    product = PRODUCTS["new_datacenter_shared"]
+
+
+class DatacenterDedicatedForm(ProductForm):
+    product = PRODUCTS["new_datacenter_dedicated"]
+
+
+class ResidentialForm(ProductForm):
+    product = PRODUCTS["new_residential"]
+
+
+class ResidentialUnlimitedForm(ProductForm):
+    product = PRODUCTS["new_residential_unlimited"]
+
+
+class SerpForm(ProductForm):
+    product = PRODUCTS["new_serp"]
+
+
+PRODUCT_FORMS: dict[str, type[ProductForm]] = {
+    form.product.type: form
+    for form in (DatacenterSharedForm, DatacenterDedicatedForm, ResidentialForm,
+                 ResidentialUnlimitedForm, SerpForm)
+}
+
+
+class OrderIdForm(forms.Form):
+    order_id = forms.UUIDField(
+        label="Order id", help_text="The id that placing an order returned.",
+        error_messages={"invalid": "Enter an order id: a UUID such as "
+                                   "0bc1a40f-2a17-4c84-9b2b-f4b9d3e0b3a1."})
+
+
+class RawBodyForm(forms.Form):
+    """The body as JSON text, for fields the product forms do not know."""
+
+    body = forms.CharField(
+        label="JSON body", strip=False, max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "mono"}))
+
+    def clean_body(self):
+        text = self.cleaned_data["body"]
+        try:
+            value = json.loads(text, parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                "Invalid JSON: %(msg)s at line %(line)s, column %(col)s.",
+                params={"msg": exc.msg, "line": exc.lineno, "col": exc.colno},
+                code="json") from None
+        except ValueError as exc:
+            raise forms.ValidationError(f"Invalid JSON: {exc}.", code="json") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("The body must be a JSON object ({ ... }).",
+                                        code="object")
+        return value
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True

@@ -1,0 +1,85 @@
+// Small behaviours around the htmx builder: snippet tabs, copy buttons, the share link.
+// Plain event listeners (no inline handlers), so the page works under a strict CSP.
+(function () {
+  "use strict";
+  var LANG_KEY = "playground.snippet-lang";
+
+  function showLang(root, lang) {
+    var tabs = root.querySelectorAll('[role="tab"][data-lang]');
+    if (!tabs.length) return;
+    var found = false;
+    tabs.forEach(function (tab) { if (tab.dataset.lang === lang) found = true; });
+    if (!found) lang = tabs[0].dataset.lang;
+    tabs.forEach(function (tab) {
+      tab.setAttribute("aria-selected", tab.dataset.lang === lang ? "true" : "false");
+      tab.tabIndex = tab.dataset.lang === lang ? 0 : -1;
+    });
+    root.querySelectorAll('[role="tabpanel"][data-lang]').forEach(function (panel) {
+      panel.hidden = panel.dataset.lang !== lang;
+    });
+  }
+
+  function restoreLang() {
+    var lang = null;
+    try { lang = sessionStorage.getItem(LANG_KEY); } catch (e) { /* storage off */ }
+    if (lang) showLang(document, lang);
+  }
+
+  function copyText(text, button) {
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = button.dataset.copied || "Copied";
+      button.classList.add("copied");
+      setTimeout(function () { button.textContent = label; button.classList.remove("copied"); }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else {
+      fallbackCopy(text);
+      done();
+    }
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+    document.body.removeChild(area);
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest('[role="tab"][data-lang]');
+    if (tab) {
+      showLang(document, tab.dataset.lang);
+      try { sessionStorage.setItem(LANG_KEY, tab.dataset.lang); } catch (e) { /* storage off */ }
+      return;
+    }
+    var copy = event.target.closest("[data-copy-target]");
+    if (copy) {
+      var source = document.getElementById(copy.dataset.copyTarget);
+      if (source) copyText(source.textContent.replace(/\n$/, ""), copy);
+      return;
+    }
+    var link = event.target.closest("#copy-link");
+    if (link) {
+      link.dataset.url = window.location.href;
+      copyText(window.location.href, link);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest('[role="tab"][data-lang]');
+    if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
+    var tabs = Array.prototype.slice.call(tab.parentNode.querySelectorAll('[role="tab"]'));
+    var next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    next.focus();
+    next.click();
+  });
+
+  document.addEventListener("DOMContentLoaded", restoreLang);
+  document.addEventListener("htmx:afterSettle", restoreLang);
+})();
