@@ -110,7 +110,7 @@ def _datacenter(type_: str, label: str, account_type: str, size_label: str, size
             Field("days", "Days", "choice", help="Length of the period.",
                   choices={30: "30 days"}, default=30),
             Field("proxies", size_label, "pool",
-                  help="One location per order; sent as proxies[<location>].",
+                  help="How many, at the chosen location.",
                   choices=LOCATIONS, suggestions=tuple(sizes), default=default_size, minimum=1),
             Field("bandwidth", "Bandwidth", "choice", help="0 means unlimited.",
                   choices={0: "Unlimited"}, default=0),

@@ -42,13 +42,16 @@ def _bool(value) -> bool:
     return value in (True, "true", "True", "1", "on", "yes")
 
 
-def _number_field(f: catalogue.Field, *, label: str | None = None) -> forms.IntegerField:
-    labels = f.choices if f.choices else {}
+def _number_field(f: catalogue.Field) -> forms.IntegerField:
+    """A number; known values are suggested, any other can be typed."""
+    labels = {} if f.kind == "pool" else f.choices
     help_text = f.help
     if labels:
         help_text += " Known: " + ", ".join(f"{k} = {v}" for k, v in labels.items()) + "."
+    elif f.suggestions:
+        help_text += " Known sizes: " + ", ".join(f"{s:,}" for s in f.suggestions) + "."
     return forms.IntegerField(
-        label=label or f.label,
+        label=f.label,
         required=f.required,
         min_value=f.minimum,
         max_value=MAX_NUMBER,
@@ -75,7 +78,7 @@ def _form_fields(product: Product) -> dict[str, forms.Field]:
         elif f.kind == "pool":
             fields["proxies_location"] = forms.ChoiceField(
                 label="Location", choices=list(f.choices.items()), initial="mixed",
-                help_text=f.help)
+                help_text="One location per order; the body says proxies[<location>].")
             fields["proxies_size"] = _number_field(f)
         elif f.kind == "choice" and all(isinstance(k, str) for k in f.choices):
             fields[f.name] = forms.ChoiceField(

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "django_countries",
     "playground",
@@ -62,6 +63,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render through TEMPLATES, so templates/ can hold widget templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # SQLite by default: WAL, IMMEDIATE transactions and a busy timeout, so concurrent
 # writers wait for each other instead of failing with "database is locked".
 DATABASES = {
@@ -91,6 +95,7 @@ STORAGES = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- The API the playground talks to -------------------------------------------------
 # Unset means the embedded sandbox, served by this same server under /sandbox.
@@ -105,9 +110,24 @@ SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
 SANDBOX_PROCESSING_DELAY = env.float("SANDBOX_PROCESSING_DELAY", default=0.8)
 SANDBOX_SLOW_DELAY = env.float("SANDBOX_SLOW_DELAY", default=20.0)
 
+# --- The user's token --------------------------------------------------------------------
+# Fernet key (urlsafe base64, 32 bytes) for tokens kept in the session; separate from
+# SECRET_KEY. Unset in development: derived from SECRET_KEY.
+TOKEN_ENCRYPTION_KEY = env.str("TOKEN_ENCRYPTION_KEY", default="")
+TOKEN_TTL = env.int("TOKEN_TTL", default=8 * 60 * 60)  # seconds; the session ends with it
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "playground.redaction.RedactTokensFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", default="INFO")},
 }
+
+# --- Order tracking -----------------------------------------------------------------------
+ORDER_POLL_INTERVAL = env.float("ORDER_POLL_INTERVAL", default=1.5)  # seconds
+ORDER_POLL_PATIENCE = env.float("ORDER_POLL_PATIENCE", default=60.0)  # then "Keep waiting"
+# Live mode only: 0 turns order placement off while status and balance keep working.
+LIVE_ORDERING_ENABLED = env.bool("LIVE_ORDERING_ENABLED", default=True)

@@ -14,6 +14,9 @@ ENDPOINTS = {
     "status": ("GET", "/v4/account/orders/{order_id}/status", "Order status"),
     "balance": ("GET", "/v4/account/orders/balance", "Balance"),
 }
+# The next step after an order: a subaccount's proxy list (not a builder endpoint).
+PROXY_LIST = ("GET", "/v4/account/{subaccount_id}/{account_type}/proxy-list", "Proxy list")
+PROXY_LIST_QUERY = "type=getproxies&protocol=http&format=normal"
 AUTH_FORMS = ("api-token", "bearer")
 
 

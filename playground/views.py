@@ -1,12 +1,33 @@
-"""The playground's views: thin glue between forms, snippets, the API client and templates."""
+"""The playground's views: thin glue between the builder, snippets, the API client and
+templates. Fragment views say so in their docstrings; the full page includes the same
+fragment templates."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+import json
+import time
+import uuid
+from urllib.parse import quote
 
-from playground import __version__, api
+from django.conf import settings
+from django.contrib import messages
+from django.db import connection
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling, reswap, retarget, trigger_client_event
+
+from playground import __version__, api, catalogue, sending, snippets, tracking, vault
+from playground.builder import (AUTH_CHOICES, FLOW_CHOICES, TOKEN_CHOICES, Builder,
+                                CheckoutLinkError, import_checkout_link)
+from playground.models import Call
+from playground.sandbox.demo import DEMO_TOKENS
+from playground.spec import ENDPOINTS, PROXY_LIST, PROXY_LIST_QUERY
+
+LANGUAGE_LABELS = {"curl": "cURL", "python": "Python", "node": "Node"}
 
 
 @require_GET
@@ -17,3 +38,440 @@ def healthz(request: HttpRequest) -> JsonResponse:
         cursor.fetchone()
     return JsonResponse({"status": "ok", "database": "ok", "version": __version__,
                          "api": "sandbox" if api.is_sandbox() else "live"})
+
+
+def snippet_base_url(request: HttpRequest) -> str:
+    """The base URL a copied snippet calls: the live API, or this server's own sandbox."""
+    if api.is_sandbox():
+        return request.build_absolute_uri("/sandbox")
+    return settings.PROXYSCRAPE_API_BASE
+
+
+def _snippet_options(request: HttpRequest, builder: Builder) -> snippets.SnippetOptions:
+    return snippets.SnippetOptions(base_url=snippet_base_url(request), auth=builder.auth,
+                                   token_mode=builder.token)
+
+
+def _preview_context(request: HttpRequest, builder: Builder) -> dict:
+    spec = builder.spec
+    context = {"builder": builder, "spec": spec}
+    if spec is None:
+        return context
+    options = _snippet_options(request, builder)
+    query = builder.query_string()
+    context["request_url"] = snippet_base_url(request) + spec.path
+    context["body_html"] = snippets.highlight(spec.body_text, "json") if spec.body else ""
+    context["snippets"] = [
+        {
+            "lang": lang,
+            "label": LANGUAGE_LABELS[lang],
+            "html": snippets.highlight(snippets.render(spec, lang, builder.flow, options), lang),
+            "filename": snippets.filename(spec, lang, builder.flow),
+            "download_url": f"/snippets/{lang}?{query}{'&' if query else ''}download=1",
+        }
+        for lang in snippets.LANGUAGES
+    ]
+    return context
+
+
+def _page_context(request: HttpRequest, builder: Builder) -> dict:
+    return {
+        **_preview_context(request, builder),
+        "endpoints": [(key, label) for key, (_m, _p, label) in ENDPOINTS.items()],
+        "products": catalogue.PRODUCTS.values(),
+        "auth_choices": AUTH_CHOICES,
+        "token_choices": TOKEN_CHOICES,
+        "flow_choices": FLOW_CHOICES,
+    }
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The playground page (also served at /account/api-orders)."""
+    builder = Builder.from_query(request.GET)
+    trackers = tracking.recent_orders(request)
+    track = request.GET.get("track")
+    if track:
+        resumed = tracking.owned_order(request, track)
+        if resumed is None:
+            messages.error(request, "That order is not in your history, so it cannot be "
+                           "tracked here.")
+        else:
+            trackers = [resumed, *[c for c in trackers if c.pk != resumed.pk]]
+    context = {
+        **_page_context(request, builder),
+        **_token_context(request),
+        "submission_key": uuid.uuid4().hex,
+        "trackers": trackers,
+        "poll_started": time.time(),
+    }
+    return TemplateResponse(request, "playground/index.html", context)
+
+
+@require_GET
+def result_clear(request: HttpRequest) -> HttpResponse:
+    """Fragment: an empty result area (after cancelling a live confirmation)."""
+    return HttpResponse('<div id="result" class="result-empty"></div>')
+
+
+@require_GET
+def preview(request: HttpRequest) -> HttpResponse:
+    """Fragment: the preview (body and snippets) for the builder's query string.
+
+    When the builder's shape changed (endpoint, product or mode), the whole builder is
+    re-rendered instead. Invalid input leaves the last valid preview in place and only
+    updates the field errors and the status line (out of band).
+    """
+    builder = Builder.from_query(request.GET)
+    if request.GET.get("shape", builder.shape) != builder.shape:
+        response = TemplateResponse(request, "playground/_builder.html",
+                                    _page_context(request, builder))
+        response = retarget(reswap(response, "outerHTML"), "#builder")
+    elif builder.spec is None and request.htmx:
+        response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
+                                           {"builder": builder}), "none")
+    else:
+        response = TemplateResponse(request, "playground/_preview.html",
+                                    {**_preview_context(request, builder), "oob_errors": True})
+    if request.htmx:
+        response["HX-Replace-Url"] = builder.page_url()
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def snippet_text(request: HttpRequest, lang: str) -> HttpResponse:
+    """One snippet as plain text, for copying, downloading or piping into a shell."""
+    if lang not in snippets.LANGUAGES:
+        raise Http404("Unknown snippet language.")
+    builder = Builder.from_query(request.GET)
+    spec = builder.spec
+    if spec is None:
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in builder.active_form.errors.items())
+        return HttpResponse(f"The request is not valid: {errors}\n", status=400,
+                            content_type="text/plain; charset=utf-8")
+    text = snippets.render(spec, lang, builder.flow, _snippet_options(request, builder))
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    if request.GET.get("download"):
+        name = snippets.filename(spec, lang, builder.flow)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def import_checkout(request: HttpRequest) -> HttpResponse:
+    """Fill the builder from a marketing checkout link, naming what it could not use."""
+    try:
+        imported = import_checkout_link(request.GET.get("url", ""))
+    except CheckoutLinkError as exc:
+        messages.error(request, str(exc))
+        return redirect("/")
+    builder = Builder.from_query(imported.query)
+    messages.success(request, "Imported the checkout link.")
+    if imported.unknown:
+        messages.warning(request, "Fields this playground does not know, left out: "
+                         + ", ".join(imported.unknown) + ". Use Raw JSON to send them.")
+    if imported.defaulted:
+        messages.info(request, "The link leaves out " + ", ".join(imported.defaulted)
+                      + "; the form's defaults fill them in.")
+    return redirect(builder.page_url())
+
+
+# --- the token ----------------------------------------------------------------------------
+
+def _token_context(request: HttpRequest, *, error: str = "") -> dict:
+    return {"vault": vault.hint(request.session), "token_error": error,
+            "demo_tokens": DEMO_TOKENS if api.is_sandbox() else ()}
+
+
+def _token_fragment(request: HttpRequest, *, error: str = "", changed: bool = False):
+    response = TemplateResponse(request, "playground/_token.html",
+                                _token_context(request, error=error))
+    if changed:
+        trigger_client_event(response, "token-changed")
+    return response
+
+
+def _token_problem(token: str) -> str:
+    if not token:
+        return "Enter a token first."
+    if len(token) > vault.MAX_TOKEN_LENGTH:
+        return f"That is longer than any token ({vault.MAX_TOKEN_LENGTH} characters at most)."
+    if any(c.isspace() for c in token):
+        return "A token has no spaces or line breaks inside it."
+    if not token.isascii() or not token.isprintable():
+        return "A token is plain ASCII text; this one has other characters."
+    return ""
+
+
+@require_POST
+def token_use(request: HttpRequest) -> HttpResponse:
+    """Fragment: keep the token (encrypted, in the session) and show its masked hint."""
+    token = request.POST.get("token", "").strip()
+    auth = request.POST.get("auth", "api-token")
+    if auth not in AUTH_CHOICES:
+        auth = "api-token"
+    problem = _token_problem(token)
+    if problem:
+        return _token_fragment(request, error=problem)
+    vault.store(request.session, token, auth)
+    if not request.htmx:
+        return redirect(request.POST.get("next") or "/")
+    return _token_fragment(request, changed=True)
+
+
+@require_POST
+def token_forget(request: HttpRequest) -> HttpResponse:
+    """Fragment: remove the token at once."""
+    vault.forget(request.session)
+    if not request.htmx:
+        return redirect("/")
+    return _token_fragment(request, changed=True)
+
+
+# --- the wallet -----------------------------------------------------------------------------
+
+def _read_wallet(credential) -> dict:
+    """Balance and discount for the header; faults become a short message."""
+    client = api.get_client()
+    try:
+        balance = client.balance(credential)
+    except api.ApiError as exc:
+        return {"wallet_error": exc.message}
+    if not balance.ok:
+        return {"wallet_error": f"{balance.error} ({balance.status_code})"}
+    wallet = {"balance": _money(balance.data)}
+    try:
+        me = client.me(credential)
+        discount = me.data.get("api_ordering_discount") if me.ok and isinstance(
+            me.data, dict) else None
+    except api.ApiError:
+        discount = None
+    if isinstance(discount, (int, float)) and not isinstance(discount, bool) and discount > 0:
+        wallet["discount"] = discount
+    return wallet
+
+
+def _money(data) -> str:
+    if not isinstance(data, dict):
+        return "?"
+    balance, currency = data.get("balance"), data.get("currency", "")
+    if isinstance(balance, (int, float)) and not isinstance(balance, bool):
+        return f"{balance:,.2f} {currency}".strip()
+    return f"{balance} {currency}".strip()
+
+
+@require_GET
+def wallet(request: HttpRequest) -> HttpResponse:
+    """Fragment: the header's wallet balance and API-ordering discount banner."""
+    stored = vault.load(request.session)
+    context = {"has_token": stored is not None}
+    if stored is not None:
+        context.update(_read_wallet(stored.credential))
+    response = TemplateResponse(request, "playground/_wallet.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- sending ------------------------------------------------------------------------------
+
+def _result_response(request: HttpRequest, call, spec, *, balance: str | None = None,
+                     status: int = 200) -> HttpResponse:
+    context = {
+        "call": call,
+        "explanation": sending.explain(call, spec.body if spec else None, balance=balance),
+        "response_html": _response_html(call),
+        "new_submission_key": uuid.uuid4().hex,
+        "poll_started": time.time(),
+        "poll_interval": settings.ORDER_POLL_INTERVAL,
+    }
+    template = "playground/_result.html" if request.htmx else "playground/result_page.html"
+    response = TemplateResponse(request, template, context, status=status)
+    if call.endpoint == "create" and call.outcome != "pending":
+        trigger_client_event(response, "balance-changed")
+    return response
+
+
+def _response_html(call) -> str:
+    if not call.response_body:
+        return ""
+    parsed = sending.response_json(call)
+    if parsed is None:
+        return snippets.highlight(call.response_body, "text")
+    return snippets.highlight(json.dumps(parsed, indent=2, ensure_ascii=False), "json")
+
+
+def _message(request: HttpRequest, tone: str, title: str, detail: str = "",
+             **extra) -> HttpResponse:
+    template = "playground/_message.html" if request.htmx else "playground/message_page.html"
+    return TemplateResponse(request, template, {"tone": tone, "title": title,
+                                                "detail": detail, **extra})
+
+
+@require_POST
+def send(request: HttpRequest) -> HttpResponse:
+    """Fragment: send the built request once, and show what came back.
+
+    A rendered form carries a one-time ``submission_key``; sending it again (double click,
+    resubmit, back and resubmit) shows the first result instead of placing a second order.
+    In live mode an order needs an explicit confirmation first.
+    """
+    builder = Builder.from_query(request.POST)
+    spec = builder.spec
+    if spec is None:
+        return _message(request, "error", "The request is not valid, so it was not sent.",
+                        "Fix the fields marked in red first.")
+    stored = vault.load(request.session)
+    if stored is None:
+        return _message(request, "error", "No API token yet.",
+                        "Enter your API token (or pick a demo token) under “API token”, "
+                        "then send again.")
+    if stored.credential.auth != builder.auth:
+        stored = vault.Stored(api.Credential(stored.credential.token, builder.auth),
+                              stored.hint, stored.saved_at)
+    key = request.POST.get("submission_key", "")[:64]
+    if not key:
+        return _message(request, "error", "This form is out of date.",
+                        "Reload the page and send again.")
+    live_order = spec.endpoint == "create" and not api.is_sandbox()
+    if live_order and not settings.LIVE_ORDERING_ENABLED:
+        return _message(request, "error", "Placing live orders is turned off here.",
+                        "An administrator set LIVE_ORDERING_ENABLED=0; status and balance "
+                        "still work.")
+    if live_order and request.POST.get("confirm") != "yes":
+        return TemplateResponse(request, "playground/_confirm.html", {
+            "spec": spec, "product": catalogue.PRODUCTS.get(spec.body.get("type")),
+            "body_html": snippets.highlight(spec.body_text, "json"),
+            "fields": request.POST, "api_base": settings.PROXYSCRAPE_API_BASE})
+    try:
+        call, claimed = sending.claim(request, spec, submission_key=key,
+                                      builder_query=builder.query_string(),
+                                      auth=stored.credential.auth)
+    except PermissionError:
+        return _message(request, "error", "This form belongs to another session.",
+                        "Reload the page and send again.")
+    if not claimed:
+        return _result_response(request, call, spec)
+    call = sending.send(call, spec, stored.credential)
+    balance = None
+    if call.endpoint == "create" and (call.outcome == "unknown-outcome" or call.error ==
+                                      "Insufficient wallet balance." or call.outcome in (
+                                          "server-error", "bad-response", "network")):
+        balance = _read_wallet(stored.credential).get("balance")
+    return _result_response(request, call, spec, balance=balance)
+
+
+# --- order tracking -------------------------------------------------------------------------
+
+def _tracker_response(request: HttpRequest, call, result) -> HttpResponse:
+    context = {"call": call, "poll": result, "poll_interval": settings.ORDER_POLL_INTERVAL,
+               "patience": int(settings.ORDER_POLL_PATIENCE)}
+    if result.status == "processed" and result.data and result.data.get("subaccount"):
+        context["proxy_snippet"] = _proxy_list_snippet(request, result.data["subaccount"])
+    if result.stop:
+        response = HttpResponseStopPolling()
+        response.content = TemplateResponse(request, "playground/_tracker.html",
+                                            context).rendered_content
+        if result.status in sending.TERMINAL:
+            trigger_client_event(response, "balance-changed")
+        return response
+    return TemplateResponse(request, "playground/_tracker.html", context)
+
+
+def _proxy_list_snippet(request: HttpRequest, subaccount: dict) -> str:
+    path = PROXY_LIST[1].format(subaccount_id=quote(str(subaccount.get("AccountID", ""))),
+                                account_type=quote(str(subaccount.get("AccountType", ""))))
+    url = f"{snippet_base_url(request)}{path}?{PROXY_LIST_QUERY}"
+    text = f"curl -sS {snippets.sh_quote(url)} \\\n  -H 'api-token: <your-api-key>'\n"
+    return snippets.highlight(text, "curl")
+
+
+def _started(request: HttpRequest) -> float:
+    try:
+        started = float(request.GET.get("started", ""))
+    except ValueError:
+        return time.time()
+    return started if 0 < started <= time.time() + 5 else time.time()
+
+
+@require_GET
+def tracker(request: HttpRequest, order_id: str) -> HttpResponse:
+    """Fragment, polled every ORDER_POLL_INTERVAL seconds: one order's status.
+
+    Answers 286 (stop polling) on a terminal status, on a problem polling cannot fix, and
+    after ORDER_POLL_PATIENCE seconds (then it offers “Keep waiting”). Only the owner of
+    the order may poll it; anyone else gets a 404.
+    """
+    call = tracking.owned_order(request, order_id)
+    if call is None:
+        raise Http404("No such order in your history.")
+    stored = vault.load(request.session)
+    result = tracking.poll(request, call, stored.credential if stored else None,
+                           started=_started(request))
+    return _tracker_response(request, call, result)
+
+
+@require_POST
+def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
+    """Fragment: fetch the processed order's proxy list live and show it."""
+    call = tracking.owned_order(request, order_id)
+    if call is None:
+        raise Http404("No such order in your history.")
+    stored = vault.load(request.session)
+    if stored is None:
+        return _message(request, "error", "No API token.", "Enter the token again first.")
+    client = api.get_client()
+    try:
+        status = client.order_status(str(call.order_id), stored.credential)
+        subaccount = status.data.get("subaccount") if status.ok and isinstance(
+            status.data, dict) else None
+        if not subaccount:
+            return _message(request, "error", "This order has no subaccount now.",
+                            status.error or "It is not processed (or it was refunded).")
+        path = (f"/v4/account/{subaccount['AccountID']}/{subaccount['AccountType']}"
+                "/proxy-list")
+        code, text = client.proxy_list(subaccount["AccountID"], subaccount["AccountType"],
+                                       stored.credential)
+    except api.ApiError as exc:
+        return _message(request, "error", "Could not fetch the proxy list.", exc.message)
+    fake = api.ApiResponse(code, text, {"success": 200 <= code < 300}, 0.0)
+    sending.record(request, endpoint="proxy-list", method="GET", path=path, result=fake,
+                   order_id=str(call.order_id), auth=stored.credential.auth)
+    lines = [line for line in text.splitlines() if line.strip()] if code == 200 else []
+    return TemplateResponse(request, "playground/_proxy_list.html", {
+        "code": code, "lines": lines, "text": text, "subaccount": subaccount})
+
+
+# --- history ----------------------------------------------------------------------------------
+
+HISTORY_PAGE = 50
+
+
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    """Every call this owner sent, newest first, with filters."""
+    calls = Call.objects.all()
+    user = getattr(request, "user", None)
+    if not (user is not None and user.is_authenticated and user.is_staff):
+        calls = calls.filter(owner=sending.owner_id(request))
+    filters = {
+        "endpoint": request.GET.get("endpoint", ""),
+        "http_status": request.GET.get("http_status", ""),
+        "order_status": request.GET.get("order_status", ""),
+    }
+    if filters["endpoint"]:
+        calls = calls.filter(endpoint=filters["endpoint"])
+    if filters["http_status"].isdigit():
+        calls = calls.filter(http_status=int(filters["http_status"]))
+    elif filters["http_status"] == "none":
+        calls = calls.filter(http_status__isnull=True)
+    if filters["order_status"]:
+        calls = calls.filter(order_status=filters["order_status"])
+    page = Paginator(calls, HISTORY_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "playground/history.html", {
+        "page": page, "filters": filters,
+        "endpoint_choices": ["create", "status", "balance", "proxy-list"],
+        "order_status_choices": ["paid", *sending.TERMINAL],
+        "status_choices": sorted({s for s in Call.objects.values_list("http_status", flat=True)
+                                  if s is not None}),
+    })

@@ -1,0 +1,224 @@
+"""Sending a built request for a user: record it, send it once, explain what came back.
+
+No database transaction is held across the HTTP call: the pending history row is
+committed first, then the call goes out, then the row is completed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from playground import api
+from playground.api import ApiError, ApiResponse, Credential
+from playground.models import RESPONSE_CAP, Call
+from playground.spec import RequestSpec
+
+OWNER_KEY = "playground.owner"
+TERMINAL = ("processed", "blocked", "failed", "refunded")
+PERMISSIONS = {"create": "account:api_ordering:write", "status": "account:api_ordering:read",
+               "balance": "account:api_ordering:read"}
+
+
+def owner_id(request) -> str:
+    """Who owns history rows and orders: the signed-in user, else this browser session."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    owner = request.session.get(OWNER_KEY)
+    if not owner:
+        owner = request.session[OWNER_KEY] = f"session:{uuid.uuid4().hex}"
+    return owner
+
+
+def environment() -> str:
+    return "sandbox" if api.is_sandbox() else "live"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    tone: str  # "ok", "error", "warning" or "unknown"
+    title: str
+    detail: str = ""
+    action: str = ""
+
+
+def _send(client: api.AccountApi, spec: RequestSpec, credential: Credential) -> ApiResponse:
+    if spec.endpoint == "create":
+        return client.create_order(spec.body, credential)
+    if spec.endpoint == "status":
+        return client.order_status(spec.order_id, credential)
+    return client.balance(credential)
+
+
+def claim(request, spec: RequestSpec, *, submission_key: str, builder_query: str,
+          auth: str) -> tuple[Call, bool]:
+    """The history row for this submission: (row, True) if this request claimed it and
+    must send, (existing row, False) if the same rendered form was submitted before."""
+    owner = owner_id(request)
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(
+                owner=owner, user=_user(request), environment=environment(),
+                base_url=api.api_base(), endpoint=spec.endpoint, method=spec.method,
+                path=spec.path, request_body=spec.body, builder_query=builder_query,
+                auth_form=auth, submission_key=submission_key or None,
+            )
+        return call, True
+    except IntegrityError:
+        existing = Call.objects.filter(submission_key=submission_key, owner=owner).first()
+        if existing is None:  # someone else's key: refuse rather than reveal anything
+            raise PermissionError("That form belongs to another session.") from None
+        return existing, False
+
+
+def send(call: Call, spec: RequestSpec, credential: Credential) -> Call:
+    """Send the claimed call once and complete its history row."""
+    try:
+        response = _send(api.get_client(), spec, credential)
+    except ApiError as exc:
+        call.http_status = exc.status_code
+        call.duration_ms = exc.elapsed_ms
+        call.response_body = exc.text[:RESPONSE_CAP]
+        call.outcome = exc.kind
+        call.error = exc.message
+    else:
+        call.http_status = response.status_code
+        call.duration_ms = response.elapsed_ms
+        call.response_body = response.text[:RESPONSE_CAP]
+        call.outcome = "ok" if response.ok else "api-error"
+        call.error = response.error or ""
+        if response.ok and spec.endpoint == "create" and isinstance(response.data, str):
+            call.order_id = _uuid_or_none(response.data)
+            call.order_status = "paid" if call.order_id else ""
+        elif response.ok and spec.endpoint == "status" and isinstance(response.data, dict):
+            call.order_id = _uuid_or_none(spec.order_id)
+            call.order_status = str(response.data.get("status", ""))[:16]
+    call.save()
+    return call
+
+
+def record(request, *, endpoint: str, method: str, path: str, result: ApiResponse | ApiError,
+           order_id: str | None = None, order_status: str = "", auth: str = "") -> Call:
+    """A history row for a call made on the user's behalf outside the builder (a poll
+    that changed something, a proxy list fetch, a balance read)."""
+    failed = isinstance(result, ApiError)
+    return Call.objects.create(
+        owner=owner_id(request), user=_user(request), environment=environment(),
+        base_url=api.api_base(), endpoint=endpoint, method=method, path=path,
+        auth_form=auth, http_status=result.status_code,
+        duration_ms=result.elapsed_ms, response_body=(result.text or "")[:RESPONSE_CAP],
+        outcome=result.kind if failed else ("ok" if result.ok else "api-error"),
+        error=result.message if failed else (result.error or ""),
+        order_id=_uuid_or_none(order_id) if order_id else None, order_status=order_status,
+    )
+
+
+def _user(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def response_json(call: Call):
+    try:
+        return json.loads(call.response_body)
+    except ValueError:
+        return None
+
+
+def explain(call: Call, spec_body: dict | None, *, balance: str | None = None) -> Explanation:
+    """A plain explanation of a call's outcome and what to do next."""
+    status, error, endpoint = call.http_status, call.error, call.endpoint
+    creating = endpoint == "create"
+    if call.outcome == "ok":
+        if creating:
+            return Explanation("ok", "Order placed.", f"Order id {call.order_id}. Its status "
+                               "updates below until the subaccount appears.")
+        return Explanation("ok", "Done.")
+    if call.outcome == Call.PENDING:
+        return Explanation("unknown", "This form was already sent and is still waiting for "
+                           "the API.", "Its result appears in History when it arrives; it "
+                           "was not sent again.")
+    if call.outcome == "api-error":
+        return _explain_api_error(status, error, endpoint, spec_body, balance)
+    return _explain_fault(call, creating, balance)
+
+
+def _explain_api_error(status, error, endpoint, body, balance) -> Explanation:
+    if status == 401:
+        return Explanation("error", "The API did not accept the token (401).", error,
+                           "Check the token or JWT: it may be mistyped, revoked, or an expired "
+                           "JWT. Enter it again under “API token”.")
+    if status == 403:
+        return Explanation("error", "This account lacks a permission (403).", error,
+                           f"Ask support to enable {PERMISSIONS.get(endpoint, 'API ordering')}"
+                           " for the account; it is granted by an admin only.")
+    if status == 404:
+        return Explanation("error", "Order not found (404).", error,
+                           "The id is unknown, or the order belongs to another account: the "
+                           "API does not say which. Check the id and the token.")
+    if status == 400 and error == "Missing or invalid pricing configuration.":
+        fields = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}"
+                           for k, v in (body or {}).items()
+                           if k not in ("coupon_code", "email", "fname", "lname"))
+        return Explanation("error", "No buyable package matches this request (400).", error,
+                           f"The type and fields did not match a package: {fields}. Check the "
+                           "product's sizes and location, or try a suggested size.")
+    if status == 400 and error == "Insufficient wallet balance.":
+        now = f"The wallet holds {balance}." if balance else "The balance could not be read."
+        return Explanation("error", "The wallet does not cover this order (400).", error,
+                           f"{now} Top up the wallet (dashboard, or the sandbox console) or "
+                           "choose a smaller package.")
+    return Explanation("error", f"The API refused the request ({status}).", error,
+                       "Read the API's message above; the request was not carried out.")
+
+
+FAULT_TEXT = {
+    "connect": ("Could not reach the API.", "Check that the API base is right and reachable "
+                "from this server, then send again."),
+    "connect-timeout": ("The API did not accept the connection in time.",
+                        "Nothing was sent. Try again in a moment."),
+    "read-timeout": ("The API did not answer in time.",
+                     "This was a read, so nothing changed. Try again in a moment."),
+    "network": ("The connection dropped before the API answered.",
+                "This was a read, so nothing changed. Try again."),
+    "server-error": ("The API failed with a server error.",
+                     "The fault is on the API's side. Try again in a minute."),
+    "bad-response": ("The API's answer could not be read.",
+                     "It was not valid JSON in the API's envelope (shown below). Try again; "
+                     "if it persists, the API base may point at something else."),
+    "redirect": ("The API answered with a redirect.",
+                 "The playground does not follow redirects for API calls. Check the API base "
+                 "(https, host and path)."),
+}
+
+
+def _explain_fault(call: Call, creating: bool, balance: str | None) -> Explanation:
+    title, action = FAULT_TEXT.get(call.outcome, ("The call failed.", "Try again."))
+    if call.outcome == "unknown-outcome" or (creating and call.outcome in (
+            "server-error", "bad-response", "network")):
+        now = f" The wallet now holds {balance}." if balance else ""
+        return Explanation(
+            "unknown", "Outcome unknown: the order may have been placed.",
+            f"{call.error} The order may exist and the wallet may have been debited.{now}",
+            "Do not send it again yet: check the balance and your recent orders (the sandbox "
+            "console, or the dashboard) first. It was not retried automatically.")
+    detail = call.error
+    if call.http_status:
+        detail = f"{call.error} (HTTP {call.http_status})"
+    return Explanation("error", title, detail, action)
+
+
+
+

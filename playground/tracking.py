@@ -1,0 +1,116 @@
+"""Following an order through the playground until it reaches a terminal status."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+
+from playground import api, sending
+from playground.api import ApiError, Credential
+from playground.models import Call
+
+STATUS_TEXT = {
+    "paid": "Paid: the wallet was debited; waiting for the processor.",
+    "processed": "Processed: the subaccount is ready.",
+    "blocked": "Blocked by the fraud or pricing guards.",
+    "failed": "Processing failed. Contact support with the order id.",
+    "refunded": "Refunded: the subaccount is no longer valid.",
+}
+
+
+def owned_order(request, order_id) -> Call | None:
+    """The create call that placed this order, if the current owner placed it.
+
+    Staff users see everyone's orders (issue 5 adds login); anyone else gets None, which
+    the views turn into a 404, whether the order exists or not.
+    """
+    try:
+        order_uuid = uuid.UUID(str(order_id))
+    except ValueError:
+        return None
+    calls = Call.objects.filter(order_id=order_uuid, endpoint="create", outcome="ok")
+    user = getattr(request, "user", None)
+    if not (user is not None and user.is_authenticated and user.is_staff):
+        calls = calls.filter(owner=sending.owner_id(request))
+    return calls.first()
+
+
+def recent_orders(request, limit: int = 5) -> list[Call]:
+    """This owner's orders worth showing on the page: unfinished ones and the latest."""
+    mine = Call.objects.filter(owner=sending.owner_id(request), endpoint="create",
+                               outcome="ok", order_id__isnull=False)
+    latest = mine.first()
+    unfinished = list(mine.filter(~Q(order_status__in=sending.TERMINAL))[:limit])
+    if latest is not None and latest not in unfinished:
+        unfinished.insert(0, latest)
+    return unfinished[:limit]
+
+
+@dataclass
+class Poll:
+    order_id: str
+    started: float
+    status: str = ""
+    data: dict | None = None
+    problem: sending.Explanation | None = None
+    stop: bool = False  # terminal status, or a problem polling cannot fix
+    timed_out: bool = False
+    timeline: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def elapsed(self) -> float:
+        return max(0.0, time.time() - self.started)
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT.get(self.status, self.status)
+
+
+def poll(request, call: Call, credential: Credential | None, *, started: float) -> Poll:
+    result = Poll(order_id=str(call.order_id), started=started, status=call.order_status)
+    if credential is None:
+        result.problem = sending.Explanation(
+            "error", "No token to poll with.", "The token was forgotten or has expired.",
+            "Enter the token again, then press “Keep waiting”.")
+        result.stop = True
+        return result
+    try:
+        response = api.get_client().order_status(result.order_id, credential)
+    except ApiError as exc:
+        result.problem = sending.Explanation(
+            "warning", "The last status check failed; still trying.", exc.message)
+        _timeout(result)
+        return result
+    if not response.ok or not isinstance(response.data, dict):
+        detail = response.error or "Unexpected answer."
+        result.problem = sending.Explanation(
+            "error", f"The API refused the status check ({response.status_code}).", detail,
+            "Check the token: polling needs account:api_ordering:read.")
+        result.stop = True
+        return result
+    data = response.data
+    result.data = data
+    result.status = str(data.get("status", ""))
+    result.timeline = [("paid", int(data.get("created_at") or 0))]
+    if result.status != "paid":
+        result.timeline.append((result.status, int(data.get("updated_at") or 0)))
+    if result.status != call.order_status:  # only a change writes anything
+        Call.objects.filter(pk=call.pk).update(order_status=result.status[:16])
+        sending.record(request, endpoint="status", method="GET",
+                       path=f"/v4/account/orders/{result.order_id}/status", result=response,
+                       order_id=result.order_id, order_status=result.status[:16],
+                       auth=credential.auth)
+    result.stop = result.status in sending.TERMINAL
+    if not result.stop:
+        _timeout(result)
+    return result
+
+
+def _timeout(result: Poll) -> None:
+    if result.elapsed >= settings.ORDER_POLL_PATIENCE:
+        result.timed_out = True
+        result.stop = True

@@ -1,0 +1,86 @@
+"""The user's API token, kept only in the server-side session, encrypted with Fernet.
+
+Nothing else stores it: not the database outside the encrypted session, not logs (see
+``playground.redaction``), not URLs, pages, snippets or history. Pages see a masked hint.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+
+from playground import redaction
+from playground.api import Credential
+
+SESSION_KEY = "playground.vault"
+MAX_TOKEN_LENGTH = 4096
+
+
+@dataclass(frozen=True)
+class Stored:
+    credential: Credential
+    hint: str  # e.g. "••••full"
+    saved_at: float
+
+
+def _fernet() -> Fernet:
+    key = settings.TOKEN_ENCRYPTION_KEY
+    if not key:  # development and tests only: production requires its own key
+        digest = hashlib.sha256(f"vault:{settings.SECRET_KEY}".encode()).digest()
+        key = base64.urlsafe_b64encode(digest).decode()
+    return Fernet(key)
+
+
+def mask(token: str) -> str:
+    return "••••" + token[-4:] if len(token) > 8 else "••••"
+
+
+def store(session, token: str, auth: str = "api-token") -> Stored:
+    token = token.strip()
+    payload = json.dumps({"token": token, "auth": auth}).encode()
+    session[SESSION_KEY] = {
+        "ciphertext": _fernet().encrypt(payload).decode(),
+        "hint": mask(token),
+        "auth": auth,
+        "saved_at": time.time(),
+    }
+    session.set_expiry(settings.TOKEN_TTL)
+    redaction.remember(token)
+    return Stored(Credential(token, auth), mask(token), time.time())
+
+
+def load(session) -> Stored | None:
+    """The stored credential, or None when there is none or it has expired."""
+    entry = session.get(SESSION_KEY)
+    if not entry:
+        return None
+    try:
+        payload = json.loads(_fernet().decrypt(entry["ciphertext"].encode(),
+                                               ttl=settings.TOKEN_TTL))
+    except (InvalidToken, KeyError, ValueError, TypeError):
+        forget(session)
+        return None
+    redaction.remember(payload["token"])
+    return Stored(Credential(payload["token"], payload["auth"]), entry["hint"],
+                  entry["saved_at"])
+
+
+def hint(session) -> dict | None:
+    """What a page may show of the stored token: the mask and the header form."""
+    entry = session.get(SESSION_KEY)
+    if not entry:
+        return None
+    if time.time() - entry.get("saved_at", 0) > settings.TOKEN_TTL:
+        forget(session)
+        return None
+    return {"hint": entry["hint"], "auth": entry["auth"]}
+
+
+def forget(session) -> None:
+    session.pop(SESSION_KEY, None)
