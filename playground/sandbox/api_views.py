@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -51,7 +52,11 @@ def api(*methods: str):
 
 @api("POST")
 def create_order(request: HttpRequest, account) -> JsonResponse:
-    placed = services.place_order(account, request.body)
+    try:
+        raw = request.body
+    except RequestDataTooBig:  # otherwise Django's HTML 400 page, not the API's envelope
+        raise SandboxError(400, services.BODY_TOO_LARGE) from None
+    placed = services.place_order(account, raw)
     return ok(str(placed.order.pk))
 
 

@@ -47,7 +47,8 @@ class Order(models.Model):
     """An order as stored. ``paid`` turns into its outcome when it falls due (see
     ``services.settle``); the outcome is derived from timestamps, so no worker runs."""
 
-    PAID, PROCESSED, BLOCKED, FAILED, REFUNDED = "paid", "processed", "blocked", "failed", "refunded"
+    PAID, PROCESSED, BLOCKED = "paid", "processed", "blocked"
+    FAILED, REFUNDED = "failed", "refunded"
     STATUSES = [(s, s) for s in (PAID, PROCESSED, BLOCKED, FAILED, REFUNDED)]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

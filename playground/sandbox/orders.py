@@ -23,13 +23,24 @@ class Package:
     size: int  # pool size, IPs, GB, days or requests: what the proxy list is sized by
 
 
+# Common full names that django-countries spells differently (assumed: the vendor's
+# own list of accepted names is not public). Matched case-insensitively.
+COUNTRY_ALIASES = {"united states": "US"}
+
+
+def country_code(name: str) -> str:
+    """The ISO code of a full country name, or "" when it names no country."""
+    code = countries.by_name(name.strip())
+    return code or COUNTRY_ALIASES.get(name.strip().casefold(), "")
+
+
 def _is_int(value) -> bool:
     return type(value) is int  # bool is an int subclass; JSON booleans are not numbers
 
 
 def _valid(f: Field, value) -> bool:
     if f.kind == "country":
-        return isinstance(value, str) and bool(value.strip()) and bool(countries.by_name(value))
+        return isinstance(value, str) and bool(value.strip()) and bool(country_code(value))
     if f.kind == "bool":
         return isinstance(value, bool)
     if f.kind == "int":
@@ -76,7 +87,7 @@ def read_package(body: dict) -> Package | None:
         return None
     size = values["proxies"][1] if "proxies" in values else next(
         v for k, v in values.items() if k in ("bandwidth", "days", "requests"))
-    return Package(product, price, countries.name(countries.by_name(values["country"])), size)
+    return Package(product, price, countries.name(country_code(values["country"])), size)
 
 
 def _price(product_type: str, v: dict) -> Decimal | None:

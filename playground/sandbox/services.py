@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import jwt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Round
 
 from playground import prices
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
@@ -35,6 +37,7 @@ INSUFFICIENT = "Insufficient wallet balance."
 ORDER_NOT_FOUND = "Order not found."
 # Sandbox texts for cases the vendor page leaves open (assumed).
 BAD_BODY = "Request body must be a JSON object."
+BODY_TOO_LARGE = "Request body is too large."
 BAD_OVERRIDE = "Fields email, fname and lname must be strings."
 SUBACCOUNT_NOT_FOUND = "Subaccount not found."
 BLOCK_REASON = "Blocked by the fraud guard (sandbox scenario coupon SANDBOX-BLOCK)."
@@ -106,13 +109,50 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_body(raw: bytes) -> dict:
-    """The request body as a JSON object, or the 400 that says it is not one."""
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 would become Infinity, which JSON cannot store
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+MAX_BODY_DEPTH = 32  # an order body is flat; deep nesting only exhausts the stack later
+
+
+def _storable(body: dict) -> bool:
+    """No nesting deeper than ``MAX_BODY_DEPTH``, and no string (key or value) that a
+    database cannot store: escaped lone surrogates (``"\\ud800"``) or NUL characters."""
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value or _has_surrogate(value):
+                return False
+        elif isinstance(value, dict | list):
+            if depth > MAX_BODY_DEPTH:
+                return False
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return True
+
+
+def _has_surrogate(text: str) -> bool:
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def parse_body(raw: bytes) -> dict:
+    """The request body as a JSON object that can be stored, or the 400 that says it is
+    not one (see ``_finite_float`` and ``_storable`` for what else is refused)."""
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant,
+                          parse_float=_finite_float)
     except (UnicodeDecodeError, ValueError, RecursionError):
         body = None
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not _storable(body):
         raise SandboxError(400, BAD_BODY)
     return body
 
@@ -159,14 +199,22 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
             pool_size=package.size,
         )
         debited = Account.objects.filter(pk=account.pk, balance__gte=quote.total).update(
-            balance=F("balance") - quote.total)
+            balance=_cents_sql(F("balance") - quote.total))
         if not debited:  # raising inside atomic() rolls the order row back
             raise SandboxError(400, INSUFFICIENT)
     return Placed(order, quote)
 
 
+def _cents_sql(expression):
+    """Wallet arithmetic rounded to cents in SQL. SQLite computes ``balance - 26.40`` in
+    binary floating point; unrounded, the drift made a wallet of exactly 7 prices pay
+    for only 6 orders. Every stored balance is the nearest float to a whole-cent amount,
+    so comparisons with a price are exact."""
+    return Round(expression, 2)
+
+
 def _credit(account_id: int, amount: Decimal) -> None:
-    Account.objects.filter(pk=account_id).update(balance=F("balance") + amount)
+    Account.objects.filter(pk=account_id).update(balance=_cents_sql(F("balance") + amount))
 
 
 def settle(**filters) -> None:

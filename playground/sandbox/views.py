@@ -22,6 +22,9 @@ RECENT_ORDERS = 50
 
 
 def sandbox_page(view):
+    """Outermost decorator: with the sandbox off, every console URL is a 404, whatever
+    the method."""
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not settings.SANDBOX_ENABLED:
@@ -66,14 +69,14 @@ def _console(request: HttpRequest, *, jwt: dict | None = None, status: int = 200
     return TemplateResponse(request, "sandbox/console.html", context, status=status)
 
 
-@require_GET
 @sandbox_page
+@require_GET
 def console(request: HttpRequest) -> HttpResponse:
     return _console(request)
 
 
-@require_POST
 @sandbox_page
+@require_POST
 def top_up(request: HttpRequest) -> HttpResponse:
     form = TopUpForm(request.POST)
     if not form.is_valid():
@@ -84,8 +87,8 @@ def top_up(request: HttpRequest) -> HttpResponse:
     return redirect("sandbox:console")
 
 
-@require_POST
 @sandbox_page
+@require_POST
 def refund(request: HttpRequest) -> HttpResponse:
     form = RefundForm(request.POST)
     if not form.is_valid():
@@ -100,8 +103,8 @@ def refund(request: HttpRequest) -> HttpResponse:
     return redirect("sandbox:console")
 
 
-@require_POST
 @sandbox_page
+@require_POST
 def issue_jwt(request: HttpRequest) -> HttpResponse:
     form = JwtForm(request.POST)
     if not form.is_valid():

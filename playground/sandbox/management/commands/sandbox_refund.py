@@ -15,6 +15,7 @@ class Command(BaseCommand):
         if order is None:
             raise CommandError(f"No sandbox order {order_id}.")
         if not services.refund(order.pk):
+            order.refresh_from_db()  # refund() settles a due order first
             raise CommandError(f"Order {order_id} is {order.status}, not processed.")
         self.stdout.write(f"Refunded {order.pk}: {order.price:.2f} {order.currency} "
                           f"back to {order.account.name}.")
