@@ -30,6 +30,29 @@ run: migrate
 test: setup
 	$(PY) -m pytest
 
+# Local secrets for `make serve`, made once and kept out of git.
+SERVE_ENV := .serve.env
+$(SERVE_ENV): | setup
+	@$(PY) -c 'import secrets; from cryptography.fernet import Fernet; \
+	print("SECRET_KEY=" + secrets.token_urlsafe(50)); \
+	print("TOKEN_ENCRYPTION_KEY=" + Fernet.generate_key().decode())' > $(SERVE_ENV)
+
+# The image's start command, from the local venv: collected static files, migrations,
+# gunicorn with gunicorn.conf.py. Plain HTTP on loopback, so cookies are not Secure here.
+serve: setup $(SERVE_ENV)
+	DEBUG=1 $(PY) manage.py collectstatic --noinput -v0
+	set -a && . ./$(SERVE_ENV) && set +a && \
+	HOST=$(HOST) PORT=$(PORT) DEBUG=0 SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} PYTHON=$(PY) ./bin/start
+
+# Django's deployment checklist with the production environment the README documents.
+deploy-check: setup
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	TOKEN_ENCRYPTION_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	ALLOWED_HOSTS=playground.example.com CSRF_TRUSTED_ORIGINS=https://playground.example.com \
+	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
+	BEHIND_TLS_PROXY=1 $(PY) manage.py check --deploy --fail-level WARNING
+
 lint: setup
 	$(VENV)/bin/ruff check .
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from django.urls.exceptions import Resolver404
 
 from playground import __version__
 
+logger = logging.getLogger("playground.api")
 USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"
 SANDBOX_INTERNAL_BASE = "http://sandbox.internal/sandbox"
 GET_RETRIES = 2
@@ -204,9 +206,17 @@ class AccountApi:
                 raise self._fault("network", "The connection dropped before the API answered.",
                                   started, method, path) from exc
         elapsed = (time.perf_counter() - started) * 1000
+        logger.info("upstream %s %s %s", method, path, response.status_code,
+                    extra={"upstream": self.base_url, "endpoint": path, "method": method,
+                           "upstream_status": response.status_code,
+                           "duration_ms": round(elapsed, 2)})
         return self._read(response, elapsed, method, path, expect_json)
 
     def _fault(self, kind, message, started, method, path, **extra) -> ApiError:
+        logger.warning("upstream %s %s failed: %s", method, path, kind,
+                       extra={"upstream": self.base_url, "endpoint": path, "method": method,
+                              "fault": kind,
+                              "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
         return ApiError(kind, message, elapsed_ms=(time.perf_counter() - started) * 1000,
                         method=method, path=path, **extra)
 

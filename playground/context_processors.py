@@ -10,4 +10,5 @@ def playground(request):
         "api_mode": "sandbox" if sandbox else "live",
         "api_base_display": "Embedded sandbox" if sandbox else settings.PROXYSCRAPE_API_BASE,
         "sandbox_enabled": settings.SANDBOX_ENABLED,
+        "playground_auth": settings.PLAYGROUND_AUTH,
     }

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from playground import api
 from playground.api import ApiError, ApiResponse, Credential
@@ -116,6 +118,13 @@ def record(request, *, endpoint: str, method: str, path: str, result: ApiRespons
         error=result.message if failed else (result.error or ""),
         order_id=_uuid_or_none(order_id) if order_id else None, order_status=order_status,
     )
+
+
+def recent_orders_count(request, seconds: int = 60) -> int:
+    """Create calls this owner sent in the last ``seconds`` (the live-mode rate limit)."""
+    since = timezone.now() - timedelta(seconds=seconds)
+    return Call.objects.filter(owner=owner_id(request), endpoint="create",
+                               created__gte=since).count()
 
 
 def _user(request):

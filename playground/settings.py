@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from environs import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -11,11 +13,69 @@ env.read_env(BASE_DIR / ".env", recurse=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# Development gets a fixed, obviously-unsafe key; production must provide its own.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-key-change-me" if DEBUG else None)
+
+def required_outside_debug(name: str, dev_default: str) -> str:
+    """A secret: a fixed development value under DEBUG, a clear error without it otherwise."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if DEBUG:
+        return dev_default
+    raise ImproperlyConfigured(
+        f"The environment variable {name} is required when DEBUG is off. "
+        f"See README, \"Deploying for your team\".")
+
+
+SECRET_KEY = required_outside_debug("SECRET_KEY", "dev-insecure-key-change-me")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS: cookies are Secure outside DEBUG; HSTS and the redirect are opt-in, for a deployment
+# that terminates TLS (directly or at a proxy that sets X-Forwarded-Proto).
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): this origin only, no inline code without a nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# Who may use the playground: "none" (anyone who reaches it), "login" (Django accounts),
+# or "remote-user" (a trusted header from an SSO reverse proxy; honoured in that mode only).
+PLAYGROUND_AUTH = env.str("PLAYGROUND_AUTH", default="none")
+if PLAYGROUND_AUTH not in ("none", "login", "remote-user"):
+    raise ImproperlyConfigured(
+        f"PLAYGROUND_AUTH must be none, login or remote-user, not {PLAYGROUND_AUTH!r}.")
+REMOTE_USER_HEADER = env.str("REMOTE_USER_HEADER", default="X-Forwarded-User")
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "django.contrib.auth.backends.RemoteUserBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -28,17 +88,23 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_countries",
+    "csp",
     "playground",
     "playground.sandbox",
 ]
 
 MIDDLEWARE = [
+    "playground.logs.RequestLogMiddleware",
+    "playground.access.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "playground.access.RemoteUserMiddleware",
+    "playground.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -92,6 +158,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Fingerprinted files are cached "forever" by WhiteNoise; anything else for a year.
+WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -113,17 +181,35 @@ SANDBOX_SLOW_DELAY = env.float("SANDBOX_SLOW_DELAY", default=20.0)
 # --- The user's token --------------------------------------------------------------------
 # Fernet key (urlsafe base64, 32 bytes) for tokens kept in the session; separate from
 # SECRET_KEY. Unset in development: derived from SECRET_KEY.
-TOKEN_ENCRYPTION_KEY = env.str("TOKEN_ENCRYPTION_KEY", default="")
+TOKEN_ENCRYPTION_KEY = required_outside_debug("TOKEN_ENCRYPTION_KEY", "")
 TOKEN_TTL = env.int("TOKEN_TTL", default=8 * 60 * 60)  # seconds; the session ends with it
 
+# Logs: one JSON object per line by default (text under DEBUG), tokens redacted.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "playground.redaction.RedactTokensFilter"}},
+    "filters": {
+        "redact_tokens": {"()": "playground.redaction.RedactTokensFilter"},
+        "request_context": {"()": "playground.logs.RequestContextFilter"},
+    },
+    "formatters": {
+        "json": {"()": "playground.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context", "redact_tokens"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
     },
     "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # The request log line replaces Django's own per-request lines.
+        "django.server": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 # --- Order tracking -----------------------------------------------------------------------
@@ -131,3 +217,5 @@ ORDER_POLL_INTERVAL = env.float("ORDER_POLL_INTERVAL", default=1.5)  # seconds
 ORDER_POLL_PATIENCE = env.float("ORDER_POLL_PATIENCE", default=60.0)  # then "Keep waiting"
 # Live mode only: 0 turns order placement off while status and balance keep working.
 LIVE_ORDERING_ENABLED = env.bool("LIVE_ORDERING_ENABLED", default=True)
+# Live mode only: orders one user (or browser session) may place per minute.
+ORDER_RATE_LIMIT = env.int("ORDER_RATE_LIMIT", default=10)

@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("TOKEN_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZlcm5ldC1rZXktMzItYnl0ZXMhISE=")
+# Live-server tests talk plain HTTP on loopback.
+os.environ.setdefault("SECURE_COOKIES", "0")
 
 from playground.settings import *  # noqa: E402,F403
 from playground.settings import BASE_DIR, DATABASES, STORAGES  # noqa: E402

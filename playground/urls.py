@@ -18,4 +18,5 @@ urlpatterns = [
     path("history", views.history, name="history"),
     path("healthz", views.healthz, name="healthz"),
     path("sandbox/", include("playground.sandbox.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
 ]

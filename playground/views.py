@@ -338,6 +338,10 @@ def send(request: HttpRequest) -> HttpResponse:
         return _message(request, "error", "Placing live orders is turned off here.",
                         "An administrator set LIVE_ORDERING_ENABLED=0; status and balance "
                         "still work.")
+    if live_order and sending.recent_orders_count(request) >= settings.ORDER_RATE_LIMIT:
+        return _message(request, "error", "Too many live orders: wait a minute.",
+                        f"At most {settings.ORDER_RATE_LIMIT} live orders a minute per user, "
+                        "to stop a runaway loop from draining the wallet. Nothing was sent.")
     if live_order and request.POST.get("confirm") != "yes":
         return TemplateResponse(request, "playground/_confirm.html", {
             "spec": spec, "product": catalogue.PRODUCTS.get(spec.body.get("type")),

@@ -1,0 +1,72 @@
+"""Who may use the playground (settings.PLAYGROUND_AUTH).
+
+- ``none``: anyone who can reach it (one person on a laptop).
+- ``login``: Django's own accounts; every page and fragment, the sandbox console included,
+  requires a signed-in user.
+- ``remote-user``: a reverse proxy doing SSO sets a trusted header with the user name
+  (settings.REMOTE_USER_HEADER); the header is ignored in every other mode.
+
+Always open: the health check, static files, the login page, and the sandbox's HTTP API
+(it authenticates every call with its own tokens, so snippets work from a terminal).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+
+OPEN_PREFIXES = ("/healthz", "/static/", "/accounts/login/", "/sandbox/v4/")
+
+
+def _header_key() -> str:
+    return "HTTP_" + settings.REMOTE_USER_HEADER.upper().replace("-", "_")
+
+
+class RemoteUserMiddleware(auth_middleware.RemoteUserMiddleware):
+    """Django's RemoteUserMiddleware, with a configurable header, active only in
+    ``remote-user`` mode."""
+
+    def process_request(self, request):
+        if settings.PLAYGROUND_AUTH != "remote-user":
+            return None
+        self.header = _header_key()
+        return super().process_request(request)
+
+
+class AccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        mode = settings.PLAYGROUND_AUTH
+        if mode == "none" or request.path.startswith(OPEN_PREFIXES):
+            return self.get_response(request)
+        if request.user.is_authenticated:
+            return self.get_response(request)
+        if mode == "remote-user":
+            return HttpResponse("Sign in through your company's single sign-on first: this "
+                                "server expects the proxy to identify you.\n", status=403,
+                                content_type="text/plain; charset=utf-8")
+        if request.headers.get("HX-Request"):
+            response = HttpResponse("Your session ended: sign in again.", status=401)
+            response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?next=/"
+            return response
+        return redirect_to_login(request.get_full_path())
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before host validation and the HTTPS redirect, so a container's
+    health check on 127.0.0.1 over plain HTTP works whatever ALLOWED_HOSTS says."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            from playground.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
