@@ -13,7 +13,8 @@ from playground.settings import BASE_DIR, DATABASES, STORAGES  # noqa: E402
 # Live-server tests run real threads against the database, so the test database must
 # be a file (an in-memory SQLite database would be shared through one connection).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test run, so two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 STORAGES = {
     **STORAGES,

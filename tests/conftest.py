@@ -10,7 +10,7 @@ from playground.sandbox.models import Account
 
 
 @pytest.fixture
-def demo(request) -> dict[str, Account]:
+def demo(request, django_db_setup) -> dict[str, Account]:
     """The demo accounts, by name, freshly seeded.
 
     Works with plain ``db`` tests and with live-server (transactional) tests, which flush
