@@ -90,7 +90,8 @@ COUNTRY = Field(
     "country",
     "Country",
     "country",
-    help="Billing country, by full name (\u201cBelgium\u201d, not \u201cBE\u201d). VAT follows from it.",
+    help="Billing country, by full name (\u201cBelgium\u201d, not \u201cBE\u201d). "
+         "VAT follows from it.",
     default="Belgium",
 )
 
@@ -138,7 +139,8 @@ PRODUCTS: dict[str, Product] = {
             summary="A bandwidth pack of residential traffic.",
             fields=(
                 COUNTRY,
-                Field("bandwidth", "Bandwidth (GB)", "int", help="Size of the bandwidth pack in GB.",
+                Field("bandwidth", "Bandwidth (GB)", "int",
+                      help="Size of the bandwidth pack in GB.",
                       suggestions=tuple(prices.RESIDENTIAL), default=1, minimum=1),
                 Field("duration", "Duration", "choice", required=False,
                       help="Leave empty for a pack that never expires.", choices=DURATIONS),
@@ -187,8 +189,9 @@ def country_names() -> frozenset[str]:
     return frozenset(str(name) for _code, name in countries)
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return [(str(name), str(name)) for _code, name in countries]
+@cache
+def country_choices() -> tuple[tuple[str, str], ...]:
+    return tuple((str(name), str(name)) for _code, name in countries)
 
 
 def default_body(product_type: str = DEFAULT_PRODUCT) -> dict:
