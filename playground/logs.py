@@ -75,12 +75,13 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             user_var.set(_user_label(request))
+            duration_ms = (time.perf_counter() - started) * 1000
             response["X-Request-ID"] = request_id
+            response["Server-Timing"] = f"app;dur={duration_ms:.2f}"
             logger.info(
                 "%s %s %s", request.method, request.path, response.status_code,
                 extra={"method": request.method, "path": request.path,
-                       "status": response.status_code,
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 2)},
+                       "status": response.status_code, "duration_ms": round(duration_ms, 2)},
             )
             return response
         finally:

@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "playground.logs.RequestLogMiddleware",
     "playground.access.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses pages and fragments (with Django's BREACH mitigation); WhiteNoise serves
+    # static files pre-compressed.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from playground import views
@@ -19,4 +20,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sandbox/", include("playground.sandbox.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
 ]
