@@ -11,18 +11,26 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling, reswap, retarget, trigger_client_event
 
 from playground import __version__, api, catalogue, sending, snippets, tracking, vault
-from playground.builder import (AUTH_CHOICES, FLOW_CHOICES, TOKEN_CHOICES, Builder,
-                                CheckoutLinkError, import_checkout_link)
+from playground.builder import (
+    AUTH_CHOICES,
+    FLOW_CHOICES,
+    TOKEN_CHOICES,
+    Builder,
+    CheckoutLinkError,
+    import_checkout_link,
+)
 from playground.models import Call
 from playground.sandbox.demo import DEMO_TOKENS
 from playground.spec import ENDPOINTS, PROXY_LIST, PROXY_LIST_QUERY
@@ -212,12 +220,23 @@ def token_use(request: HttpRequest) -> HttpResponse:
     if auth not in AUTH_CHOICES:
         auth = "api-token"
     problem = _token_problem(token)
+    if problem and not request.htmx:
+        messages.error(request, problem)
+        return redirect("/")
     if problem:
         return _token_fragment(request, error=problem)
     vault.store(request.session, token, auth)
     if not request.htmx:
-        return redirect(request.POST.get("next") or "/")
+        return redirect(_local_url(request, request.POST.get("next", "")))
     return _token_fragment(request, changed=True)
+
+
+def _local_url(request: HttpRequest, url: str) -> str:
+    """``url`` if it stays on this site, else the playground (no open redirect)."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return "/"
 
 
 @require_POST
@@ -276,9 +295,10 @@ def wallet(request: HttpRequest) -> HttpResponse:
 # --- sending ------------------------------------------------------------------------------
 
 def _result_response(request: HttpRequest, call, spec, *, balance: str | None = None,
-                     status: int = 200) -> HttpResponse:
+                     status: int = 200, repeat: bool = False) -> HttpResponse:
     context = {
         "call": call,
+        "repeat": repeat,
         "explanation": sending.explain(call, spec.body if spec else None, balance=balance),
         "response_html": _response_html(call),
         "new_submission_key": uuid.uuid4().hex,
@@ -293,11 +313,13 @@ def _result_response(request: HttpRequest, call, spec, *, balance: str | None = 
 
 
 def _response_html(call) -> str:
+    """The response body for the result panel: JSON highlighted by Pygments, anything else
+    (an HTML error page, truncated JSON) as escaped plain text. Never rendered as HTML."""
     if not call.response_body:
         return ""
     parsed = sending.response_json(call)
     if parsed is None:
-        return snippets.highlight(call.response_body, "text")
+        return format_html('<pre class="response-text">{}</pre>', call.response_body)
     return snippets.highlight(json.dumps(parsed, indent=2, ensure_ascii=False), "json")
 
 
@@ -355,7 +377,7 @@ def send(request: HttpRequest) -> HttpResponse:
         return _message(request, "error", "This form belongs to another session.",
                         "Reload the page and send again.")
     if not claimed:
-        return _result_response(request, call, spec)
+        return _result_response(request, call, spec, repeat=True)
     call = sending.send(call, spec, stored.credential)
     balance = None
     if call.endpoint == "create" and (call.outcome == "unknown-outcome" or call.error ==
