@@ -82,7 +82,8 @@ class ApiResponse:
 class ApiError(Exception):
     """Anything that is not an answer in the API's envelope.
 
-    kind: ``connect`` (refused, DNS), ``connect-timeout``, ``read-timeout``,
+    kind: ``connect`` (refused), ``dns``, ``connect-timeout`` (nothing was sent),
+    ``read-timeout``,
     ``unknown-outcome`` (a create whose answer was lost after it was sent),
     ``server-error`` (5xx), ``bad-response`` (not JSON, truncated, wrong envelope),
     ``redirect``, ``network`` (the connection dropped), ``text`` (a 2xx plain-text body;
@@ -154,6 +155,7 @@ class AccountApi:
     def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None,
                  connect_timeout: float = 5.0, read_timeout: float = 15.0):
         self.base_url = base_url.rstrip("/")
+        self.read_timeout = read_timeout
         self._client = httpx.Client(
             base_url=self.base_url,
             transport=transport,
@@ -178,28 +180,40 @@ class AccountApi:
         attempts = 1 if method == "POST" else 1 + GET_RETRIES
         started = time.perf_counter()
         for attempt in range(attempts):
+            retry = attempt + 1 < attempts
             try:
                 response = self._client.request(method, path, headers=headers, content=content,
                                                  params=params)
                 break
-            except httpx.ConnectError as exc:
-                if attempt + 1 < attempts:
-                    continue
-                raise self._fault("connect", _connect_message(exc, self.base_url), started,
-                                  method, path) from exc
-            except httpx.ConnectTimeout as exc:
-                if attempt + 1 < attempts:
+            except httpx.ConnectTimeout as exc:  # nothing was sent
+                if retry:
                     continue
                 raise self._fault("connect-timeout",
                                   f"Could not connect to {self.base_url} in time.",
                                   started, method, path) from exc
-            except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout) as exc:
+            except httpx.PoolTimeout as exc:  # still waiting for a connection: nothing sent
+                raise self._fault("connect-timeout",
+                                  f"No connection to {self.base_url} became free in time.",
+                                  started, method, path) from exc
+            except httpx.ConnectError as exc:  # nothing was sent
+                if retry:
+                    continue
+                kind, message = _connect_fault(exc, self.base_url)
+                raise self._fault(kind, message, started, method, path) from exc
+            except (httpx.UnsupportedProtocol, httpx.LocalProtocolError,
+                    httpx.ProxyError) as exc:  # refused before anything was sent
+                raise self._fault("connect", f"Could not send a request to {self.base_url} "
+                                  f"({type(exc).__name__}).", started, method, path) from exc
+            except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
                 if method == "POST":
                     raise self._fault("unknown-outcome", "The API did not answer in time after "
                                       "the order was sent.", started, method, path) from exc
-                raise self._fault("read-timeout", "The API did not answer in time.", started,
-                                  method, path) from exc
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                raise self._fault("read-timeout", f"No answer from {self.base_url} within "
+                                  f"{self.read_timeout:g} s.", started, method, path) from exc
+            except httpx.DecodingError as exc:  # an answer came, in an unreadable encoding
+                raise self._fault("bad-response", "The API's answer could not be decoded "
+                                  f"({exc}).", started, method, path) from exc
+            except httpx.TransportError as exc:  # the connection dropped, or worse
                 if method == "POST":
                     raise self._fault("unknown-outcome", "The connection dropped after the "
                                       "order was sent.", started, method, path) from exc
@@ -236,8 +250,14 @@ class AccountApi:
         try:
             payload = json.loads(text)
         except ValueError:
-            raise ApiError("bad-response", "The API's answer is not valid JSON.",
-                           **common) from None
+            if not text.strip():
+                message = "The API's answer is empty."
+            elif text.lstrip().startswith(("{", "[")):
+                message = "The API's answer is cut off or malformed JSON."
+            else:
+                kind = response.headers.get("content-type", "no Content-Type").split(";")[0]
+                message = f"The API's answer is not JSON ({kind or 'empty'})."
+            raise ApiError("bad-response", message, **common) from None
         if not isinstance(payload, dict) or not isinstance(payload.get("success"), bool):
             raise ApiError("bad-response", "The API's answer is not in its usual "
                            "{success, data|error} shape.", **common)
@@ -275,12 +295,13 @@ class AccountApi:
         return response.status_code, response.error or ""
 
 
-def _connect_message(exc: Exception, base: str) -> str:
+def _connect_fault(exc: Exception, base: str) -> tuple[str, str]:
+    """(kind, message) for a connection that never opened: a DNS failure or a refusal."""
     text = str(exc).lower()
     if "name or service" in text or "nodename" in text or "getaddrinfo" in text \
-            or "temporary failure in name resolution" in text:
-        return f"The API's host name could not be resolved ({base})."
-    return f"Could not connect to {base} (connection refused or unreachable)."
+            or "name resolution" in text or "no address associated" in text:
+        return "dns", f"The host name in {base} could not be resolved."
+    return "connect", f"Could not connect to {base} (connection refused or unreachable)."
 
 
 class _Clients:

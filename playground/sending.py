@@ -11,11 +11,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from playground import api
+from playground import api, redaction
 from playground.api import ApiError, ApiResponse, Credential
 from playground.models import RESPONSE_CAP, Call
 from playground.spec import RequestSpec
@@ -85,15 +84,15 @@ def send(call: Call, spec: RequestSpec, credential: Credential) -> Call:
     except ApiError as exc:
         call.http_status = exc.status_code
         call.duration_ms = exc.elapsed_ms
-        call.response_body = exc.text[:RESPONSE_CAP]
+        call.response_body = _stored(exc.text)
         call.outcome = exc.kind
-        call.error = exc.message
+        call.error = redaction.redact(exc.message)
     else:
         call.http_status = response.status_code
         call.duration_ms = response.elapsed_ms
-        call.response_body = response.text[:RESPONSE_CAP]
+        call.response_body = _stored(response.text)
         call.outcome = "ok" if response.ok else "api-error"
-        call.error = response.error or ""
+        call.error = redaction.redact(response.error or "")
         if response.ok and spec.endpoint == "create" and isinstance(response.data, str):
             call.order_id = _uuid_or_none(response.data)
             call.order_status = "paid" if call.order_id else ""
@@ -113,9 +112,9 @@ def record(request, *, endpoint: str, method: str, path: str, result: ApiRespons
         owner=owner_id(request), user=_user(request), environment=environment(),
         base_url=api.api_base(), endpoint=endpoint, method=method, path=path,
         auth_form=auth, http_status=result.status_code,
-        duration_ms=result.elapsed_ms, response_body=(result.text or "")[:RESPONSE_CAP],
+        duration_ms=result.elapsed_ms, response_body=_stored(result.text),
         outcome=result.kind if failed else ("ok" if result.ok else "api-error"),
-        error=result.message if failed else (result.error or ""),
+        error=redaction.redact(result.message if failed else (result.error or "")),
         order_id=_uuid_or_none(order_id) if order_id else None, order_status=order_status,
     )
 
@@ -125,6 +124,12 @@ def recent_orders_count(request, seconds: int = 60) -> int:
     since = timezone.now() - timedelta(seconds=seconds)
     return Call.objects.filter(owner=owner_id(request), endpoint="create",
                                created__gte=since).count()
+
+
+def _stored(text: str | None) -> str:
+    """A response body as history keeps it: capped, and with any token an upstream echoed
+    back (a debug error page listing request headers) redacted."""
+    return redaction.redact((text or "")[:RESPONSE_CAP + 1024])[:RESPONSE_CAP]
 
 
 def _user(request):
@@ -194,8 +199,10 @@ def _explain_api_error(status, error, endpoint, body, balance) -> Explanation:
 
 
 FAULT_TEXT = {
-    "connect": ("Could not reach the API.", "Check that the API base is right and reachable "
-                "from this server, then send again."),
+    "connect": ("Could not reach the API.", "Nothing was sent. Check that the API base is "
+                "right and reachable from this server, then send again."),
+    "dns": ("The API's host name could not be resolved.", "Nothing was sent. Check the host "
+            "name in the API base and this server's DNS, then send again."),
     "connect-timeout": ("The API did not accept the connection in time.",
                         "Nothing was sent. Try again in a moment."),
     "read-timeout": ("The API did not answer in time.",
@@ -205,7 +212,7 @@ FAULT_TEXT = {
     "server-error": ("The API failed with a server error.",
                      "The fault is on the API's side. Try again in a minute."),
     "bad-response": ("The API's answer could not be read.",
-                     "It was not valid JSON in the API's envelope (shown below). Try again; "
+                     "It was not complete JSON in the API's envelope (shown below). Try again; "
                      "if it persists, the API base may point at something else."),
     "redirect": ("The API answered with a redirect.",
                  "The playground does not follow redirects for API calls. Check the API base "
@@ -213,19 +220,24 @@ FAULT_TEXT = {
 }
 
 
+UNKNOWN_AFTER = ("unknown-outcome", "server-error", "bad-response", "network")
+
+
 def _explain_fault(call: Call, creating: bool, balance: str | None) -> Explanation:
+    """A fault in words. A create whose answer was lost or unreadable after it went out is
+    never called failed: the order may exist, so the user checks before sending again."""
     title, action = FAULT_TEXT.get(call.outcome, ("The call failed.", "Try again."))
-    if call.outcome == "unknown-outcome" or (creating and call.outcome in (
-            "server-error", "bad-response", "network")):
-        now = f" The wallet now holds {balance}." if balance else ""
+    detail = call.error
+    if call.http_status and str(call.http_status) not in detail:
+        detail = f"{detail} (HTTP {call.http_status})"
+    if creating and call.outcome in UNKNOWN_AFTER:
+        now = (f"The wallet now holds {balance}." if balance
+               else "The wallet balance could not be read just now.")
         return Explanation(
             "unknown", "Outcome unknown: the order may have been placed.",
-            f"{call.error} The order may exist and the wallet may have been debited.{now}",
+            f"{detail} The order may exist and the wallet may have been debited. {now}",
             "Do not send it again yet: check the balance and your recent orders (the sandbox "
             "console, or the dashboard) first. It was not retried automatically.")
-    detail = call.error
-    if call.http_status:
-        detail = f"{call.error} (HTTP {call.http_status})"
     return Explanation("error", title, detail, action)
 
 
