@@ -45,6 +45,11 @@ serve: setup $(SERVE_ENV)
 	HOST=$(HOST) PORT=$(PORT) DEBUG=0 SECURE_COOKIES=$${SECURE_COOKIES:-0} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} PYTHON=$(PY) ./bin/start
 
+# Speed against the targets, printed as one table (the production server and a fake
+# upstream, both started and stopped by the script).
+bench: setup
+	$(PY) bench/bench.py
+
 # Django's deployment checklist with the production environment the README documents.
 deploy-check: setup
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -180,6 +180,8 @@ SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
 # Seconds between a paid order and its subaccount (CONTRACT 5, "Processing").
 SANDBOX_PROCESSING_DELAY = env.float("SANDBOX_PROCESSING_DELAY", default=0.8)
 SANDBOX_SLOW_DELAY = env.float("SANDBOX_SLOW_DELAY", default=20.0)
+# Seconds every sandbox API answer waits first: a slow upstream for benchmarks.
+SANDBOX_RESPONSE_DELAY = env.float("SANDBOX_RESPONSE_DELAY", default=0.0)
 
 # --- The user's token --------------------------------------------------------------------
 # Fernet key (urlsafe base64, 32 bytes) for tokens kept in the session; separate from

@@ -6,6 +6,7 @@ Every answer is ``{"success": true, "data": ...}`` or ``{"success": false, "erro
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -35,6 +36,8 @@ def api(*methods: str):
         def wrapper(request: HttpRequest, *args, **kwargs):
             if not settings.SANDBOX_ENABLED:
                 raise Http404("The sandbox is turned off.")
+            if settings.SANDBOX_RESPONSE_DELAY > 0:  # a slow upstream, for `make bench`
+                time.sleep(settings.SANDBOX_RESPONSE_DELAY)
             if request.method not in methods:
                 response = fail(405, f"Method {request.method} is not allowed here.")
                 response["Allow"] = ", ".join(methods)
