@@ -1,0 +1,394 @@
+"""The snippet generators' text: exact lines per language, quoting, options, highlighting.
+
+Running the snippets for real is in test_snippets_run.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from playground import snippets
+from playground.catalogue import default_body
+from playground.snippets import LANGUAGES, SnippetOptions, filename, highlight, render
+from playground.spec import RequestSpec
+
+BASE = "http://127.0.0.1:8000/sandbox"
+ORDER_ID = "0bc1a40f-2a17-4c84-9b2b-f4b9d3e0b3a1"
+CREATE = RequestSpec.create(default_body())
+STATUS = RequestSpec.status(ORDER_ID)
+BALANCE = RequestSpec.balance()
+SPECS = {"create": CREATE, "status": STATUS, "balance": BALANCE}
+HOSTILE_TOKEN = "a'b\"c$HOME`id`\\n&;|<>[]{}()*?!#~%^ z"
+
+
+def options(**kwargs) -> SnippetOptions:
+    return SnippetOptions(**{"base_url": BASE, **kwargs})
+
+
+# --- golden texts ------------------------------------------------------------------------
+
+def test_curl_single_create_golden():
+    assert render(CREATE, "curl", "single", options()) == """\
+curl -sS 'http://127.0.0.1:8000/sandbox/v4/account/orders/create' \\
+  -H 'api-token: <your-api-key>' \\
+  -H 'Content-Type: application/json' \\
+  --data-raw '{
+  "type": "new_datacenter_shared",
+  "country": "Belgium",
+  "is_subscription": true,
+  "days": 30,
+  "proxies[mixed]": 1000,
+  "bandwidth": 0
+}'
+"""
+
+
+def test_python_single_create_golden():
+    assert render(CREATE, "python", "single", options(token_mode="env")) == """\
+import json
+import os
+
+import requests
+
+payload = {
+    "type": "new_datacenter_shared",
+    "country": "Belgium",
+    "is_subscription": True,
+    "days": 30,
+    "proxies[mixed]": 1000,
+    "bandwidth": 0,
+}
+
+response = requests.post(
+    "http://127.0.0.1:8000/sandbox/v4/account/orders/create",
+    headers={
+        "api-token": os.environ["PROXYSCRAPE_API_TOKEN"],
+        "Content-Type": "application/json",
+    },
+    # The exact JSON text the playground previewed, as UTF-8.
+    data=json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8"),
+    timeout=30,
+)
+print(response.status_code, response.text)
+"""
+
+
+def test_node_single_create_golden():
+    assert render(CREATE, "node", "single", options(auth="bearer")) == """\
+const payload = {
+  type: "new_datacenter_shared",
+  country: "Belgium",
+  is_subscription: true,
+  days: 30,
+  "proxies[mixed]": 1000,
+  bandwidth: 0,
+};
+
+const response = await fetch("http://127.0.0.1:8000/sandbox/v4/account/orders/create", {
+  method: "POST",
+  headers: {
+    Authorization: "Bearer <your-jwt>",
+    "Content-Type": "application/json",
+  },
+  // The exact JSON text the playground previewed.
+  body: JSON.stringify(payload, null, 2),
+});
+console.log(response.status, await response.text());
+"""
+
+
+def test_get_snippets_golden():
+    assert render(STATUS, "curl", "single", options(token_mode="env")) == (
+        f"curl -sS '{BASE}/v4/account/orders/{ORDER_ID}/status' \\\n"
+        '  -H "api-token: $PROXYSCRAPE_API_TOKEN"\n')
+    assert render(BALANCE, "python", "single", options(auth="bearer", token_mode="env")) == (
+        "import os\n\nimport requests\n\nresponse = requests.get(\n"
+        f'    "{BASE}/v4/account/orders/balance",\n'
+        '    headers={"Authorization": "Bearer " + os.environ["PROXYSCRAPE_API_TOKEN"]},\n'
+        "    timeout=30,\n)\nprint(response.status_code, response.text)\n")
+    assert render(BALANCE, "node", "single", options(token_mode="env")) == (
+        f'const response = await fetch("{BASE}/v4/account/orders/balance", {{\n'
+        '  headers: { "api-token": process.env.PROXYSCRAPE_API_TOKEN },\n'
+        "});\nconsole.log(response.status, await response.text());\n")
+
+
+# --- header lines per auth form and token mode ---------------------------------------------
+
+HEADER_LINES = {
+    # (lang, auth, mode): the line that carries the credential in the single snippet
+    ("curl", "api-token", "placeholder"): "  -H 'api-token: <your-api-key>'",
+    ("curl", "bearer", "placeholder"): "  -H 'Authorization: Bearer <your-jwt>'",
+    ("curl", "api-token", "env"): '  -H "api-token: $PROXYSCRAPE_API_TOKEN"',
+    ("curl", "bearer", "env"): '  -H "Authorization: Bearer $PROXYSCRAPE_API_TOKEN"',
+    ("curl", "api-token", "literal"): "  -H 'api-token: it'\\''s'",
+    ("curl", "bearer", "literal"): "  -H 'Authorization: Bearer it'\\''s'",
+    ("python", "api-token", "placeholder"): '        "api-token": "<your-api-key>",',
+    ("python", "bearer", "placeholder"): '        "Authorization": "Bearer <your-jwt>",',
+    ("python", "api-token", "env"): '        "api-token": os.environ["PROXYSCRAPE_API_TOKEN"],',
+    ("python", "bearer", "env"):
+        '        "Authorization": "Bearer " + os.environ["PROXYSCRAPE_API_TOKEN"],',
+    ("python", "api-token", "literal"): '        "api-token": "it\'s",',
+    ("python", "bearer", "literal"): '        "Authorization": "Bearer it\'s",',
+    ("node", "api-token", "placeholder"): '    "api-token": "<your-api-key>",',
+    ("node", "bearer", "placeholder"): '    Authorization: "Bearer <your-jwt>",',
+    ("node", "api-token", "env"): '    "api-token": process.env.PROXYSCRAPE_API_TOKEN,',
+    ("node", "bearer", "env"):
+        "    Authorization: `Bearer ${process.env.PROXYSCRAPE_API_TOKEN}`,",
+    ("node", "api-token", "literal"): '    "api-token": "it\'s",',
+    ("node", "bearer", "literal"): '    Authorization: "Bearer it\'s",',
+}
+
+
+@pytest.mark.parametrize(("lang", "auth", "mode"), sorted(HEADER_LINES))
+def test_credential_line(lang, auth, mode):
+    text = render(CREATE, lang, "single", options(auth=auth, token_mode=mode, token="it's"))
+    lines = [line.removesuffix(" \\") for line in text.splitlines()]
+    assert HEADER_LINES[lang, auth, mode] in lines
+
+
+FULL_TOKEN_LINES = {
+    ("curl", "placeholder"): "TOKEN='<your-api-key>'  # your token here",
+    ("curl", "env"):
+        'TOKEN="${PROXYSCRAPE_API_TOKEN:?Set PROXYSCRAPE_API_TOKEN to your API token}"',
+    ("curl", "literal"): "TOKEN='it'\\''s'",
+    ("python", "placeholder"): 'TOKEN = "<your-api-key>"  # your token here',
+    ("python", "env"): 'TOKEN = os.environ["PROXYSCRAPE_API_TOKEN"]',
+    ("python", "literal"): 'TOKEN = "it\'s"',
+    ("node", "placeholder"): 'const TOKEN = "<your-api-key>";  // your token here',
+    ("node", "env"): "const TOKEN = process.env.PROXYSCRAPE_API_TOKEN;",
+    ("node", "literal"): 'const TOKEN = "it\'s";',
+}
+
+
+@pytest.mark.parametrize(("lang", "mode"), sorted(FULL_TOKEN_LINES))
+@pytest.mark.parametrize("endpoint", sorted(SPECS))
+def test_full_script_token_and_base_lines(lang, mode, endpoint):
+    text = render(SPECS[endpoint], lang, "full", options(token_mode=mode, token="it's"))
+    lines = text.splitlines()
+    assert FULL_TOKEN_LINES[lang, mode] in lines
+    base = {"curl": f"API_BASE='{BASE}'", "python": f'API_BASE = "{BASE}"',
+            "node": f'const API_BASE = "{BASE}";'}[lang]
+    assert base in lines
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_full_script_bearer_header(lang):
+    text = render(STATUS, lang, "full", options(auth="bearer", token_mode="env"))
+    expected = {"curl": 'AUTH="Authorization: Bearer $TOKEN"',
+                "python": '    headers = {"Authorization": f"Bearer {TOKEN}"}',
+                "node": "      headers: { Authorization: `Bearer ${TOKEN}` },"}[lang]
+    assert expected in text.splitlines()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("endpoint", ["create", "status"])
+def test_full_scripts_poll_to_a_terminal_status(lang, endpoint):
+    text = render(SPECS[endpoint], lang, "full", options())
+    for status in ("processed", "blocked", "failed", "refunded"):
+        assert status in text
+    assert "1.5" in text or "1500" in text
+    assert "60" in text
+    assert "order_id: " in text and "AccountID: " in text and "block_reason" in text
+    assert "support" in text
+
+
+def test_bash_full_script_does_not_need_jq():
+    text = render(CREATE, "curl", "full", options())
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "jq is not on every system" in text  # the comment that says why python3
+    assert "jq " not in text.replace("jq is not", "")
+    assert "set -euo pipefail" in text
+
+
+def test_base_url_trailing_slash_and_real_default():
+    assert SnippetOptions(base_url=BASE + "/").base_url == BASE
+    text = render(BALANCE, "curl")
+    assert "'https://api.proxyscrape.com/v4/account/orders/balance'" in text
+
+
+def test_hostile_base_url_and_order_id_are_quoted():
+    hostile = "http://127.0.0.1:1/x'y\"z$a`b`"
+    spec = RequestSpec.status("id with space/and'quote")
+    curl = render(spec, "curl", "single", options(base_url=hostile))
+    assert "'http://127.0.0.1:1/x'\\''y\"z$a`b`/v4/account/orders/" in curl
+    assert "id%20with%20space%2Fand'\\''quote/status'" in curl
+    python = render(spec, "python", "full", options(base_url=hostile))
+    assert "API_BASE = 'http://127.0.0.1:1/x\\'y\"z$a`b`'" in python
+    assert 'ORDER_ID = "id%20with%20space%2Fand\'quote"' in python
+    node = render(spec, "node", "full", options(base_url=hostile))
+    assert 'const API_BASE = "http://127.0.0.1:1/x\'y\\"z$a`b`";' in node
+
+
+# --- literal token quoting -----------------------------------------------------------------
+
+def test_literal_hostile_token_quoting():
+    opts = options(token_mode="literal", token=HOSTILE_TOKEN)
+    curl = render(BALANCE, "curl", "single", opts)
+    assert "-H 'api-token: a'\\''b\"c$HOME`id`\\n&;|<>[]{}()*?!#~%^ z'" in curl
+    python = render(BALANCE, "python", "single", opts)
+    assert ast.literal_eval(python.split('"api-token": ')[1].split("},")[0]) == HOSTILE_TOKEN
+    node = render(BALANCE, "node", "single", opts)
+    assert json.loads(node.split('"api-token": ')[1].split(" },")[0]) == HOSTILE_TOKEN
+
+
+def test_token_repr_is_redacted():
+    assert "s3cret" not in repr(SnippetOptions(token_mode="literal", token="s3cret"))
+
+
+@pytest.mark.parametrize("token", ["", " lead", "trail ", "new\nline", "nul\x00", "ünï"])
+def test_literal_tokens_that_cannot_travel_in_a_header_are_refused(token):
+    with pytest.raises(ValueError):
+        SnippetOptions(token_mode="literal", token=token)
+
+
+@pytest.mark.parametrize("kwargs", [{"auth": "basic"}, {"token_mode": "secret"},
+                                    {"base_url": "/sandbox"}, {"base_url": "http://a b"}])
+def test_unknown_options_are_refused(kwargs):
+    with pytest.raises(ValueError):
+        SnippetOptions(**kwargs)
+
+
+def test_unknown_language_or_flavour_is_refused():
+    with pytest.raises(ValueError):
+        render(CREATE, "ruby", "single")
+    with pytest.raises(ValueError):
+        render(CREATE, "curl", "half")
+
+
+# --- body quoting ----------------------------------------------------------------------------
+
+TRICKY = {
+    "type": "new_datacenter_shared",
+    "country": "Côte d'Ivoire",
+    "fname": "O'Brien \"Bob\" $HOME `id` \\ & [x] ; | <>",
+    "lname": "line\nbreak\ttab\r\x00\x7f\u2028\u2029\u00a0 😀 ünï",
+    "email": "a'\\''b@example.com",
+    "nested": {"list": [1, True, None, "x"], "empty": {}, "none": []},
+}
+
+
+def test_python_payload_literal_is_the_body():
+    text = render(RequestSpec.create(TRICKY), "python", "single", options())
+    literal = text.split("payload = ")[1].split("\n}\n")[0] + "\n}"
+    assert ast.literal_eval(literal) == TRICKY
+    assert "\\u2028" in literal and "😀" in literal  # invisible escaped, visible kept
+
+
+def test_python_literal_special_floats():
+    assert snippets.py_literal(float("nan")) == 'float("nan")'
+    assert snippets.py_literal(float("-inf")) == '-float("inf")'
+    assert snippets.py_literal(0.1) == "0.1"
+
+
+def test_curl_body_is_single_quoted_json_text():
+    spec = RequestSpec.create(TRICKY)
+    text = render(spec, "curl", "single", options())
+    assert f"  --data-raw {snippets.sh_quote(spec.body_text)}\n" in text
+    assert snippets.sh_quote("it's") == "'it'\\''s'"
+
+
+def test_node_uses_an_object_literal_when_javascript_keeps_the_body():
+    text = render(RequestSpec.create(TRICKY), "node", "single", options())
+    assert "const payload = {" in text
+    assert "JSON.stringify(payload, null, 2)" in text
+    assert '  lname: "line\\nbreak\\ttab\\r\\u0000\\u007f\\u2028\\u2029\\u00a0 😀 ünï",' in text
+
+
+@pytest.mark.parametrize("body", [
+    {"type": "x", "price": 1.5},
+    {"type": "x", "big": 2**53 + 1},
+    {"type": "x", "1": "integer-like keys come first in JavaScript"},
+    {"type": "x", "__proto__": 1},
+    {"type": "x", "nested": [{"f": 1e100}]},
+])
+def test_node_embeds_the_json_text_when_javascript_would_change_it(body):
+    spec = RequestSpec.create(body)
+    for flavour in ("single", "full"):
+        text = render(spec, "node", flavour, options())
+        assert "const payloadJson = `" in text
+        assert "JSON.stringify" not in text
+
+
+def test_js_template_literal_escapes():
+    assert snippets.js_template("a`b${c}$d\\e\n\u2028") == "`a\\`b\\${c}$d\\\\e\n\\u2028`"
+
+
+def test_js_exact_limits():
+    assert snippets.js_exact({"01": 1, "-1": 2, "a": [2**53, -(2**53)]})
+    assert not snippets.js_exact({"4294967294": 1})
+    assert snippets.js_exact({"4294967295": 1})  # not an array index: order kept
+
+
+# --- names -----------------------------------------------------------------------------------
+
+def test_filenames():
+    assert filename(CREATE, "curl", "full") == "place-order.sh"
+    assert filename(CREATE, "python", "full") == "place-order.py"
+    assert filename(CREATE, "node", "full") == "place-order.mjs"
+    assert filename(STATUS, "python", "single") == "order-status-single.py"
+    assert filename(BALANCE, "node", "full") == "balance.mjs"
+
+
+@pytest.mark.parametrize("endpoint", sorted(SPECS))
+@pytest.mark.parametrize("flavour", snippets.FLAVOURS)
+def test_python_snippets_compile(endpoint, flavour):
+    for mode in snippets.TOKEN_MODES:
+        opts = options(token_mode=mode, token=HOSTILE_TOKEN)
+        compile(render(SPECS[endpoint], "python", flavour, opts), "snippet.py", "exec")
+
+
+# --- highlighting ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", [*LANGUAGES, "json"])
+def test_highlight_gives_classed_html_without_inline_styles(lang):
+    text = CREATE.body_text if lang == "json" else render(CREATE, lang, "full", options())
+    html = highlight(text, lang)
+    assert html.startswith('<div class="highlight"><pre>')
+    assert "style=" not in html
+    assert "linenos" not in html
+    assert "<span class=" in html
+
+
+def test_highlight_escapes_html():
+    html = highlight('{"fname": "<script>alert(1)</script>"}', "json")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_highlight_is_cached_by_input():
+    text = render(BALANCE, "node", "single", options(base_url="http://cache.test"))
+    first = highlight(text, "node")
+    before = highlight.cache_info().hits
+    assert highlight(text, "node") is first
+    assert highlight.cache_info().hits == before + 1
+
+
+def test_highlight_refuses_unknown_languages():
+    with pytest.raises(ValueError):
+        highlight("x", "ruby")
+
+
+# --- stylesheet --------------------------------------------------------------------------
+
+def test_committed_stylesheet_is_the_generators_output():
+    path = Path(settings.BASE_DIR) / "static" / snippets.STYLESHEET
+    assert path.read_text(encoding="utf-8") == snippets.stylesheet()
+
+
+def test_pygments_css_command_check_passes():
+    call_command("pygments_css", "--check")
+
+
+def test_stylesheet_is_scoped_and_has_both_themes():
+    css = snippets.stylesheet()
+    assert "@media (prefers-color-scheme: dark) {" in css
+    rules = [line.strip() for line in css.splitlines() if "{" in line and "@media" not in line]
+    assert rules and all(rule.startswith(".highlight") for rule in rules)
+    # A class the light theme colours and the dark theme leaves plain is reset in the dark.
+    dark = css.split("@media (prefers-color-scheme: dark) {")[1]
+    assert ".highlight .k {" in dark
