@@ -165,11 +165,11 @@ def explain(call: Call, spec_body: dict | None, *, balance: str | None = None) -
                            "the API.", "Its result appears in History when it arrives; it "
                            "was not sent again.")
     if call.outcome == "api-error":
-        return _explain_api_error(status, error, endpoint, spec_body, balance)
+        return explain_api_error(status, error, endpoint, spec_body, balance)
     return _explain_fault(call, creating, balance)
 
 
-def _explain_api_error(status, error, endpoint, body, balance) -> Explanation:
+def explain_api_error(status, error, endpoint, body=None, balance=None) -> Explanation:
     if status == 401:
         return Explanation("error", "The API did not accept the token (401).", error,
                            "Check the token or JWT: it may be mistyped, revoked, or an expired "

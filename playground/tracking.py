@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Q
@@ -59,7 +60,7 @@ class Poll:
     problem: sending.Explanation | None = None
     stop: bool = False  # terminal status, or a problem polling cannot fix
     timed_out: bool = False
-    timeline: list[tuple[str, int]] = field(default_factory=list)
+    timeline: list[tuple[str, datetime | None]] = field(default_factory=list)
 
     @property
     def elapsed(self) -> float:
@@ -86,18 +87,21 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
         _timeout(result)
         return result
     if not response.ok or not isinstance(response.data, dict):
-        detail = response.error or "Unexpected answer."
-        result.problem = sending.Explanation(
-            "error", f"The API refused the status check ({response.status_code}).", detail,
-            "Check the token: polling needs account:api_ordering:read.")
+        if response.ok:
+            result.problem = sending.Explanation(
+                "error", "The status check answered without an order.", response.text[:200],
+                "The API base may point at something else.")
+        else:
+            result.problem = sending.explain_api_error(response.status_code, response.error,
+                                                       "status")
         result.stop = True
         return result
     data = response.data
     result.data = data
     result.status = str(data.get("status", ""))
-    result.timeline = [("paid", int(data.get("created_at") or 0))]
+    result.timeline = [("paid", when(data.get("created_at")))]
     if result.status != "paid":
-        result.timeline.append((result.status, int(data.get("updated_at") or 0)))
+        result.timeline.append((result.status, when(data.get("updated_at"))))
     if result.status != call.order_status:  # only a change writes anything
         Call.objects.filter(pk=call.pk).update(order_status=result.status[:16])
         sending.record(request, endpoint="status", method="GET",
@@ -108,6 +112,16 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
     if not result.stop:
         _timeout(result)
     return result
+
+
+def when(unix) -> datetime | None:
+    """An API timestamp (Unix seconds) as an aware datetime, None if it is not one."""
+    if isinstance(unix, bool) or not isinstance(unix, int | float) or unix <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(unix, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _timeout(result: Poll) -> None:

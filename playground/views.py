@@ -392,8 +392,10 @@ def send(request: HttpRequest) -> HttpResponse:
 def _tracker_response(request: HttpRequest, call, result) -> HttpResponse:
     context = {"call": call, "poll": result, "poll_interval": settings.ORDER_POLL_INTERVAL,
                "patience": int(settings.ORDER_POLL_PATIENCE)}
-    if result.status == "processed" and result.data and result.data.get("subaccount"):
-        context["proxy_snippet"] = _proxy_list_snippet(request, result.data["subaccount"])
+    subaccount = result.data.get("subaccount") if result.data else None
+    if result.status == "processed" and isinstance(subaccount, dict):
+        context["proxy_snippet"] = _proxy_list_snippet(request, subaccount)
+        context["sub_added"] = tracking.when(subaccount.get("time_added"))
     if result.stop:
         response = HttpResponseStopPolling()
         response.content = TemplateResponse(request, "playground/_tracker.html",

@@ -55,7 +55,8 @@ def page(response) -> str:
 
 def words(response) -> str:
     """A response's visible text: tags dropped, entities decoded, whitespace collapsed."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    text = re.sub(r"</?(?:code|strong|em|span|a|time)\b[^>]*>", "", response.content.decode())
+    text = re.sub(r"<[^>]+>", " ", text)
     return " ".join(html.unescape(text).split())
 
 

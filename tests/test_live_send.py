@@ -305,7 +305,7 @@ def test_a_live_order_first_asks_for_confirmation_and_sends_nothing(client, db, 
     text = words(send(client))
     assert "Place a LIVE order? The real wallet will be debited." in text
     assert "API: http://upstream.test · Product: Datacenter proxies (shared)" in text
-    assert '"proxies[mixed]" : 1000' in text
+    assert '"proxies[mixed]": 1000' in text
     assert "Yes, place this order and debit my wallet" in text
     assert upstream.counts[CREATE] == 0
     assert not Call.objects.exists()

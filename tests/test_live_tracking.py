@@ -1,0 +1,317 @@
+"""Following an order after it was placed: polling, the terminal statuses (HTTP 286), the
+patience limit, the subaccount card and its proxy list, reloads, and ownership."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import httpx
+import pytest
+from django.test import Client
+
+from playground.models import Call
+from playground.sandbox import services
+from tests.live_support import (
+    CREATE,
+    CREATE_FIELDS,
+    HX,
+    TOKEN,
+    Upstream,
+    fail,
+    fall_due,
+    install_upstream,
+    last_order_id,
+    ok,
+    raising,
+    send,
+    status_path,
+    use_token,
+    wallet_routes,
+    words,
+)
+
+
+@pytest.fixture
+def placed(client, db, demo):
+    """A sandbox order placed from this browser session (still paid); returns its id."""
+    def place(coupon: str = "", token: str = "sandbox-full") -> str:
+        use_token(client, token)
+        fields = {**CREATE_FIELDS, "coupon_code": coupon} if coupon else CREATE_FIELDS
+        assert "Order placed." in words(send(client, fields))
+        return last_order_id(client)
+    return place
+
+
+def poll(client, order_id: str, **params):
+    return client.get(f"/orders/{order_id}/tracker", params, **HX)
+
+
+def test_a_paid_order_keeps_polling_at_the_configured_interval(client, placed, settings):
+    settings.ORDER_POLL_INTERVAL = 2
+    order_id = placed()
+    response = poll(client, order_id, started=f"{time.time():.3f}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'hx-get="/orders/{order_id}/tracker?started=' in html
+    assert 'hx-trigger="every 2s"' in html
+    text = words(response)
+    assert f"Order {order_id} paid" in text
+    assert "Paid: the wallet was debited; waiting for the processor." in text
+    assert '<span class="elapsed">' in html
+    assert '<ol class="timeline"><li class="step-paid">' in html
+
+
+def test_the_tracker_start_after_a_create_polls_at_once(client, placed):
+    use_token(client, "sandbox-full")
+    html = send(client).content.decode()
+    order_id = last_order_id(client)
+    assert f'<section class="tracker" id="tracker-{order_id}"' in html
+    assert 'hx-trigger="load"' in html
+
+
+def test_processed_stops_polling_and_shows_the_subaccount_card(client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    response = poll(client, order_id)
+    assert response.status_code == 286
+    assert json.loads(response["HX-Trigger"]) == {"balance-changed": {}}
+    html = response.content.decode()
+    assert "hx-trigger" not in html.split('<div class="subaccount-card">')[0]
+    sub = services.subaccount_data(services.Order.objects.get(pk=order_id))
+    text = words(response)
+    assert "Processed: the subaccount is ready." in text
+    assert (f"AccountID {sub['AccountID']} Copy AccountType datacenter_shared Copy "
+            "Label Datacenter proxies (shared) #1 Added ") in text
+    assert f'data-copy-target="account-id-{order_id}"' in html
+    assert f'data-copy-target="account-type-{order_id}"' in html
+    assert (f"curl -sS 'http://testserver/sandbox/v4/account/{sub['AccountID']}"
+            "/datacenter_shared/proxy-list?type=getproxies&protocol=http&format=normal'") in text
+    assert "-H 'api-token: <your-api-key>'" in text
+    assert (f'<button type="button" class="fetch-proxies" hx-post="/orders/{order_id}'
+            '/proxy-list"') in html
+    assert "Fetch proxy list" in text
+    added = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(sub["time_added"]))
+    assert f"Added {added} UTC" in text
+
+
+def test_blocked_stops_polling_and_shows_the_block_reason(client, placed):
+    order_id = placed("SANDBOX-BLOCK")
+    fall_due(order_id)
+    response = poll(client, order_id)
+    assert response.status_code == 286
+    text = words(response)
+    assert "Blocked by the fraud or pricing guards." in text
+    assert ("Reason: Blocked by the fraud guard (sandbox scenario coupon SANDBOX-BLOCK)."
+            in text)
+    assert "subaccount-card" not in response.content.decode()
+
+
+def test_failed_stops_polling_and_points_to_support(client, placed):
+    order_id = placed("SANDBOX-FAIL")
+    fall_due(order_id)
+    response = poll(client, order_id)
+    assert response.status_code == 286
+    text = words(response)
+    assert "Processing failed. Contact support with the order id." in text
+    assert "Contact support and quote the order id above; stop retrying this order." in text
+
+
+def test_refunded_stops_polling_and_says_the_subaccount_is_no_longer_valid(client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    assert services.refund(order_id)
+    response = poll(client, order_id)
+    assert response.status_code == 286
+    text = words(response)
+    assert "Refunded: the subaccount is no longer valid." in text
+    assert "The money went back to the wallet. The subaccount no longer works." in text
+    assert "Fetch proxy list" not in text
+
+
+def test_after_the_patience_runs_out_polling_stops_and_offers_keep_waiting(
+        client, placed, settings):
+    settings.ORDER_POLL_PATIENCE = 30
+    order_id = placed("SANDBOX-SLOW")
+    response = poll(client, order_id, started=f"{time.time() - 31:.3f}")
+    assert response.status_code == 286
+    text = words(response)
+    assert "No final status after 30 s. Processing can take longer than usual." in text
+    assert "Keep waiting" in text
+    html = response.content.decode()
+    assert f'hx-get="/orders/{order_id}/tracker" hx-target="closest .tracker-body"' in html
+    again = poll(client, order_id)  # what "Keep waiting" asks for: a fresh start
+    assert again.status_code == 200
+    assert 'hx-trigger="every 1.5s"' in again.content.decode()
+
+
+def test_a_started_time_in_the_future_or_garbage_restarts_the_patience(client, placed):
+    order_id = placed("SANDBOX-SLOW")
+    for started in ("garbage", f"{time.time() + 3600:.3f}", "-5", "nan"):
+        assert poll(client, order_id, started=started).status_code == 200
+
+
+def test_polls_that_change_nothing_write_nothing(client, placed):
+    order_id = placed()
+    rows = Call.objects.count()
+    for _ in range(5):
+        assert poll(client, order_id).status_code == 200
+    assert Call.objects.count() == rows
+    fall_due(order_id)
+    assert poll(client, order_id).status_code == 286
+    assert Call.objects.count() == rows + 1
+    change = Call.objects.first()
+    assert (change.endpoint, change.order_status, str(change.order_id)) == (
+        "status", "processed", order_id)
+    assert Call.objects.get(endpoint="create").order_status == "processed"
+    for _ in range(3):
+        assert poll(client, order_id).status_code == 286
+    assert Call.objects.count() == rows + 1
+
+
+def test_polls_do_not_rewrite_the_session(client, placed):
+    from django.contrib.sessions.models import Session
+
+    order_id = placed()
+    before = Session.objects.get().expire_date
+    time.sleep(0.01)
+    poll(client, order_id)
+    assert Session.objects.get().expire_date == before
+
+
+def test_polling_without_a_token_stops_and_says_why(client, placed):
+    order_id = placed()
+    client.post("/token/forget", **HX)
+    response = poll(client, order_id)
+    assert response.status_code == 286
+    text = words(response)
+    assert ("No token to poll with. The token was forgotten or has expired. Enter the token "
+            "again, then press “Keep waiting”.") in text
+    assert "Keep waiting" in text
+
+
+def test_fetch_proxy_list_shows_the_list_and_records_the_call(client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    poll(client, order_id)
+    response = client.post(f"/orders/{order_id}/proxy-list", **HX)
+    assert response.status_code == 200
+    order = services.Order.objects.get(pk=order_id)
+    lines = services.proxy_lines(order)
+    text = words(response)
+    assert f"{len(lines)} proxies (ip:port, HTTP)." in text
+    assert " ".join(lines) in text
+    call = Call.objects.get(endpoint="proxy-list")
+    assert (call.http_status, str(call.order_id), call.outcome) == (200, order_id, "ok")
+    assert call.path == (f"/v4/account/{order.subaccount_id}/datacenter_shared/proxy-list")
+
+
+def test_fetch_proxy_list_of_a_refunded_order_shows_the_404(client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    services.refund(order_id)
+    text = words(client.post(f"/orders/{order_id}/proxy-list", **HX))
+    assert "The proxy list answered HTTP 404: Subaccount not found." in text
+
+
+def test_fetch_proxy_list_before_processing_says_there_is_no_subaccount(client, placed):
+    order_id = placed("SANDBOX-SLOW")
+    text = words(client.post(f"/orders/{order_id}/proxy-list", **HX))
+    assert "This order has no subaccount now." in text
+
+
+# --- reloads and ownership ------------------------------------------------------------------------
+
+def test_a_reload_shows_trackers_for_this_sessions_recent_orders(client, placed):
+    first = placed()
+    second = placed()
+    html = client.get("/").content.decode()
+    for order_id in (first, second):
+        assert f'<section class="tracker" id="tracker-{order_id}"' in html
+        assert f'hx-get="/orders/{order_id}/tracker?started=' in html
+    assert Client().get("/").content.decode().count('<section class="tracker"') == 0
+
+
+def test_track_query_resumes_an_order_from_history(client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    poll(client, order_id)
+    newer = [placed() for _ in range(5)]
+    html = client.get("/").content.decode()
+    assert f'id="tracker-{order_id}"' not in html
+    assert all(f'id="tracker-{n}"' in html for n in newer)
+    html = client.get(f"/?track={order_id}").content.decode()
+    assert f'<section class="tracker" id="tracker-{order_id}"' in html
+
+
+def test_only_the_owner_can_poll_or_fetch_another_client_gets_404(client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    stranger = Client()
+    use_token(stranger, "sandbox-full")  # even with the same API token
+    assert stranger.get(f"/orders/{order_id}/tracker", **HX).status_code == 404
+    assert stranger.post(f"/orders/{order_id}/proxy-list", **HX).status_code == 404
+    assert "That order is not in your history, so it cannot be tracked here." in words(
+        stranger.get(f"/?track={order_id}"))
+    assert not Call.objects.filter(endpoint__in=["status", "proxy-list"]).exists()
+
+
+@pytest.mark.parametrize("order_id", ["00000000-0000-0000-0000-000000000000", "not-a-uuid"])
+def test_an_unknown_order_is_the_same_404(client, db, order_id):
+    assert client.get(f"/orders/{order_id}/tracker", **HX).status_code == 404
+    assert client.post(f"/orders/{order_id}/proxy-list", **HX).status_code == 404
+
+
+# --- polling a live API that misbehaves ---------------------------------------------------
+
+def live_order(client, settings, status_answer) -> tuple[Upstream, str]:
+    order_id = str(uuid.uuid4())
+    upstream = Upstream({CREATE: ok(order_id), status_path(order_id): status_answer,
+                         **wallet_routes()})
+    install_upstream(settings, upstream)
+    use_token(client, TOKEN)
+    assert "Order placed." in words(send(client, confirm="yes"))
+    return upstream, order_id
+
+
+def test_a_failed_status_check_keeps_polling_and_says_so(client, db, settings):
+    upstream, order_id = live_order(
+        client, settings, raising(lambda r: httpx.ReadTimeout("timed out", request=r)))
+    response = poll(client, order_id)
+    assert response.status_code == 200
+    assert 'hx-trigger="every 1.5s"' in response.content.decode()
+    assert ("The last status check failed; still trying. No answer from http://upstream.test "
+            "within 15 s.") in words(response)
+    assert upstream.counts[status_path(order_id)] == 1
+    assert upstream.counts[CREATE] == 1
+
+
+@pytest.mark.parametrize(("status", "error", "explanation"), [
+    (401, "Could not determine account email from authenticated identity.",
+     "The API did not accept the token (401)."),
+    (403, "Reading order status via the API-ordering endpoint is not enabled for this account. "
+          "Contact support to request access.",
+     "Ask support to enable account:api_ordering:read for the account"),
+    (404, "Order not found.", "Order not found (404)."),
+])
+def test_a_refused_status_check_stops_polling_with_the_explanation(
+        client, db, settings, status, error, explanation):
+    _upstream, order_id = live_order(client, settings, fail(status, error))
+    response = poll(client, order_id)
+    assert response.status_code == 286
+    text = words(response)
+    assert error in text and explanation in text
+    assert "Keep waiting" in text
+
+
+def test_live_terminal_status_from_upstream_stops_polling(client, db, settings):
+    now = int(time.time())
+    _upstream, order_id = live_order(client, settings, lambda r: ok({
+        "order_id": r.url.path.split("/")[-2], "status": "blocked", "type": "new_serp",
+        "created_at": now - 5, "updated_at": now, "price": "1.00", "currency": "USD",
+        "paid_with_credit": True, "subaccount": None, "block_reason": "<b>Risky</b> card"}))
+    response = poll(client, order_id)
+    assert response.status_code == 286
+    assert "Reason: <b>Risky</b> card" in words(response)
+    assert "<b>Risky</b>" not in response.content.decode()
