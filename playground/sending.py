@@ -104,14 +104,15 @@ def send(call: Call, spec: RequestSpec, credential: Credential) -> Call:
 
 
 def record(request, *, endpoint: str, method: str, path: str, result: ApiResponse | ApiError,
-           order_id: str | None = None, order_status: str = "", auth: str = "") -> Call:
+           order_id: str | None = None, order_status: str = "", auth: str = "",
+           builder_query: str = "") -> Call:
     """A history row for a call made on the user's behalf outside the builder (a poll
     that changed something, a proxy list fetch, a balance read)."""
     failed = isinstance(result, ApiError)
     return Call.objects.create(
         owner=owner_id(request), user=_user(request), environment=environment(),
         base_url=api.api_base(), endpoint=endpoint, method=method, path=path,
-        auth_form=auth, http_status=result.status_code,
+        auth_form=auth, http_status=result.status_code, builder_query=builder_query,
         duration_ms=result.elapsed_ms, response_body=_stored(result.text),
         outcome=result.kind if failed else ("ok" if result.ok else "api-error"),
         error=redaction.redact(result.message if failed else (result.error or "")),

@@ -107,7 +107,8 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
         sending.record(request, endpoint="status", method="GET",
                        path=f"/v4/account/orders/{result.order_id}/status", result=response,
                        order_id=result.order_id, order_status=result.status[:16],
-                       auth=credential.auth)
+                       auth=credential.auth,
+                       builder_query=f"endpoint=status&order_id={result.order_id}")
     result.stop = result.status in sending.TERMINAL
     if not result.stop:
         _timeout(result)

@@ -482,6 +482,7 @@ def history(request: HttpRequest) -> HttpResponse:
     user = getattr(request, "user", None)
     if not (user is not None and user.is_authenticated and user.is_staff):
         calls = calls.filter(owner=sending.owner_id(request))
+    visible = calls
     filters = {
         "endpoint": request.GET.get("endpoint", ""),
         "http_status": request.GET.get("http_status", ""),
@@ -500,6 +501,6 @@ def history(request: HttpRequest) -> HttpResponse:
         "page": page, "filters": filters,
         "endpoint_choices": ["create", "status", "balance", "proxy-list"],
         "order_status_choices": ["paid", *sending.TERMINAL],
-        "status_choices": sorted({s for s in Call.objects.values_list("http_status", flat=True)
-                                  if s is not None}),
+        "status_choices": sorted(set(visible.filter(http_status__isnull=False)
+                                     .values_list("http_status", flat=True))),
     })
