@@ -23,7 +23,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
-from playground import __version__
+from playground import __version__, redaction
 
 logger = logging.getLogger("playground.api")
 USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"
@@ -137,6 +137,7 @@ class SandboxTransport(httpx.BaseTransport):
                 environ[f"HTTP_{key}"] = value
         django_request = WSGIRequest(environ)
         django_request.urlconf = self.urlconf
+        django_request.exception_reporter_filter = redaction.REPORT_FILTER
 
         def dispatch(req):
             match = resolve("/" + relative, urlconf=self.urlconf)
@@ -326,12 +327,16 @@ class _Clients:
         return client
 
     def override(self, client: AccountApi | None) -> None:
-        """Tests: make ``get()`` answer ``client`` for the current base (None resets)."""
+        """Tests: make ``get()`` answer ``client`` for the current base (None resets).
+        Clients dropped by a reset are closed, so no connection outlives its test."""
         with self._lock:
             if client is None:
-                self._clients.clear()
+                dropped, self._clients = list(self._clients.values()), {}
             else:
                 self._clients[api_base()] = client
+                return
+        for old in dropped:
+            old.close()
 
 
 clients = _Clients()

@@ -6,15 +6,24 @@ and anything after an ``api-token:`` or ``Bearer`` header name is masked by patt
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 
+from django.views.debug import SafeExceptionReporterFilter
+
 REDACTED = "[redacted]"
+# A value that is already REDACTED is left alone, so redacting twice (the record factory,
+# then the handler's filter) changes nothing. The possessive quantifiers (Python 3.11+) keep
+# the optional quote, b' and auth scheme from backtracking around that check.
+_FRESH = rf"(?!{re.escape(REDACTED)})"
 _PATTERNS = [
-    re.compile(r"(?i)(api-token['\"]?\s*[:=,]\s*['\"]?(?:b')?)([^\s'\",}\]]+)"),
-    re.compile(r"(?i)(bearer\s+)([A-Za-z0-9._~+/=-]+)"),
-    re.compile(r"(?i)(authorization['\"]?\s*[:=,]\s*['\"]?(?:b')?)([^'\",}\]]+)"),
+    re.compile(r"(?i)(api-token['\"]?+\s*+[:=,]\s*+['\"]?+(?:b')?+)" + _FRESH
+               + r"([^\s'\",}\]]+)"),
+    re.compile(r"(?i)(bearer\s++)([A-Za-z0-9._~+/=-]+)"),
+    re.compile(r"(?i)(authorization['\"]?+\s*+[:=,]\s*+['\"]?+(?:b')?+"
+               r"(?:(?:bearer|basic|token|digest)\s++)?+)" + _FRESH + r"([^'\",}\]]+)"),
 ]
 _known: set[str] = set()
 _lock = threading.Lock()
@@ -24,7 +33,7 @@ _MAX_KNOWN = 10_000
 def remember(token: str) -> None:
     """Redact this exact token from now on (tokens shorter than 6 characters are too
     ambiguous to replace everywhere; the patterns still catch them in headers)."""
-    if len(token) < 6:
+    if len(token) < 6 or token in REDACTED:  # "redacted" would grow on every pass
         return
     with _lock:
         if len(_known) >= _MAX_KNOWN:
@@ -39,6 +48,10 @@ def redact(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
     return text
+
+
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message",
+                                                                        "asctime"}
 
 
 class RedactTokensFilter(logging.Filter):
@@ -56,6 +69,11 @@ class RedactTokensFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for key, value in list(record.__dict__.items()):  # strings passed with extra=
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, redact(value))
         return True
 
 
@@ -73,3 +91,65 @@ def install_record_factory() -> None:
 
     factory.redacts_tokens = True
     logging.setLogRecordFactory(factory)
+
+
+# --- error reports ------------------------------------------------------------------------
+
+class _Cleaned:
+    """Stands in for a frame variable whose repr held a token: shows the redacted repr."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class SafeReporterFilter(SafeExceptionReporterFilter):
+    """Django's error-report filter, plus tokens: the ``token`` form field, and every frame
+    variable or META value whose text holds a token (a known one, or one in a header) is
+    redacted. Error e-mails and debug pages are built through it."""
+
+    sensitive_post_fields = ("token",)
+
+    def get_post_parameters(self, request):
+        params = super().get_post_parameters(request)
+        if request is None or not any(f in params for f in self.sensitive_post_fields):
+            return params
+        params = params.copy()
+        for name in self.sensitive_post_fields:
+            if name in params:
+                params[name] = self.cleansed_substitute
+        return params
+
+    def get_safe_request_meta(self, request):
+        return {key: redact(value) if isinstance(value, str) else value
+                for key, value in super().get_safe_request_meta(request).items()}
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [(name, _cleaned(value))
+                for name, value in super().get_traceback_frame_variables(request, tb_frame)]
+
+
+def _cleaned(value):
+    try:
+        text = repr(value)
+    except Exception:  # a broken repr shows nothing rather than risk the value
+        return _Cleaned("<unprintable>")
+    cleaned = redact(text)
+    return value if cleaned == text else _Cleaned(cleaned)
+
+
+REPORT_FILTER = SafeReporterFilter()
+
+
+def protect_reports(view):
+    """Views that handle a token: any error report made for the request (an admin e-mail,
+    the debug page) goes through ``SafeReporterFilter``."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.exception_reporter_filter = REPORT_FILTER
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -19,10 +19,20 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling, reswap, retarget, trigger_client_event
 
-from playground import __version__, api, catalogue, sending, snippets, tracking, vault
+from playground import (
+    __version__,
+    api,
+    catalogue,
+    redaction,
+    sending,
+    snippets,
+    tracking,
+    vault,
+)
 from playground.builder import (
     AUTH_CHOICES,
     FLOW_CHOICES,
@@ -213,6 +223,8 @@ def _token_problem(token: str) -> str:
 
 
 @require_POST
+@sensitive_post_parameters("token")
+@redaction.protect_reports
 def token_use(request: HttpRequest) -> HttpResponse:
     """Fragment: keep the token (encrypted, in the session) and show its masked hint."""
     token = request.POST.get("token", "").strip()
@@ -225,6 +237,7 @@ def token_use(request: HttpRequest) -> HttpResponse:
         return redirect("/")
     if problem:
         return _token_fragment(request, error=problem)
+    redaction.remember(token)  # from here on, no log line or error report shows it
     vault.store(request.session, token, auth)
     if not request.htmx:
         return redirect(_local_url(request, request.POST.get("next", "")))
@@ -240,6 +253,7 @@ def _local_url(request: HttpRequest, url: str) -> str:
 
 
 @require_POST
+@redaction.protect_reports
 def token_forget(request: HttpRequest) -> HttpResponse:
     """Fragment: remove the token at once."""
     vault.forget(request.session)
@@ -281,6 +295,7 @@ def _money(data) -> str:
 
 
 @require_GET
+@redaction.protect_reports
 def wallet(request: HttpRequest) -> HttpResponse:
     """Fragment: the header's wallet balance and API-ordering discount banner."""
     stored = vault.load(request.session)
@@ -331,6 +346,7 @@ def _message(request: HttpRequest, tone: str, title: str, detail: str = "",
 
 
 @require_POST
+@redaction.protect_reports
 def send(request: HttpRequest) -> HttpResponse:
     """Fragment: send the built request once, and show what came back.
 
@@ -423,6 +439,7 @@ def _started(request: HttpRequest) -> float:
 
 
 @require_GET
+@redaction.protect_reports
 def tracker(request: HttpRequest, order_id: str) -> HttpResponse:
     """Fragment, polled every ORDER_POLL_INTERVAL seconds: one order's status.
 
@@ -440,6 +457,7 @@ def tracker(request: HttpRequest, order_id: str) -> HttpResponse:
 
 
 @require_POST
+@redaction.protect_reports
 def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
     """Fragment: fetch the processed order's proxy list live and show it."""
     call = tracking.owned_order(request, order_id)
