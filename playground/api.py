@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 from django.conf import settings
@@ -285,7 +285,7 @@ class AccountApi:
     def proxy_list(self, subaccount_id: str, account_type: str,
                    credential: Credential) -> tuple[int, str]:
         """The proxy list as text (status, body); an error envelope comes back as its text."""
-        path = f"/v4/account/{subaccount_id}/{account_type}/proxy-list"
+        path = proxy_list_path(subaccount_id, account_type)
         params = {"type": "getproxies", "protocol": "http", "format": "normal"}
         try:
             response = self.send("GET", path, credential, params=params, expect_json=False)
@@ -294,6 +294,11 @@ class AccountApi:
                 return exc.status_code, exc.text
             raise
         return response.status_code, response.error or ""
+
+
+def proxy_list_path(subaccount_id: str, account_type: str) -> str:
+    """The proxy-list path; the ids come from the API, so each is kept to one segment."""
+    return f"/v4/account/{quote(subaccount_id, safe='')}/{quote(account_type, safe='')}/proxy-list"
 
 
 def _connect_fault(exc: Exception, base: str) -> tuple[str, str]:

@@ -102,8 +102,9 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
     result.timeline = [("paid", when(data.get("created_at")))]
     if result.status != "paid":
         result.timeline.append((result.status, when(data.get("updated_at"))))
-    if result.status != call.order_status:  # only a change writes anything
-        Call.objects.filter(pk=call.pk).update(order_status=result.status[:16])
+    # Only a change writes anything, and only once when two tabs poll the same order.
+    if result.status != call.order_status and Call.objects.filter(
+            pk=call.pk, order_status=call.order_status).update(order_status=result.status[:16]):
         sending.record(request, endpoint="status", method="GET",
                        path=f"/v4/account/orders/{result.order_id}/status", result=response,
                        order_id=result.order_id, order_status=result.status[:16],

@@ -238,6 +238,7 @@ def token_use(request: HttpRequest) -> HttpResponse:
     if problem:
         return _token_fragment(request, error=problem)
     redaction.remember(token)  # from here on, no log line or error report shows it
+    request.session.cycle_key()  # like a sign-in: a session id known before is useless now
     vault.store(request.session, token, auth)
     if not request.htmx:
         return redirect(_local_url(request, request.POST.get("next", "")))
@@ -384,7 +385,7 @@ def send(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(request, "playground/_confirm.html", {
             "spec": spec, "product": catalogue.PRODUCTS.get(spec.body.get("type")),
             "body_html": snippets.highlight(spec.body_text, "json"),
-            "fields": request.POST, "api_base": settings.PROXYSCRAPE_API_BASE})
+            "api_base": settings.PROXYSCRAPE_API_BASE})
     try:
         call, claimed = sending.claim(request, spec, submission_key=key,
                                       builder_query=builder.query_string(),
@@ -469,19 +470,26 @@ def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
     client = api.get_client()
     try:
         status = client.order_status(str(call.order_id), stored.credential)
-        subaccount = status.data.get("subaccount") if status.ok and isinstance(
-            status.data, dict) else None
-        if not subaccount:
-            return _message(request, "error", "This order has no subaccount now.",
-                            status.error or "It is not processed (or it was refunded).")
-        path = (f"/v4/account/{subaccount['AccountID']}/{subaccount['AccountType']}"
-                "/proxy-list")
-        code, text = client.proxy_list(subaccount["AccountID"], subaccount["AccountType"],
-                                       stored.credential)
     except api.ApiError as exc:
+        return _message(request, "error", "Could not check the order first.", exc.message)
+    subaccount = status.data.get("subaccount") if status.ok and isinstance(
+        status.data, dict) else None
+    if not isinstance(subaccount, dict) or not subaccount.get("AccountID") \
+            or not subaccount.get("AccountType"):
+        return _message(request, "error", "This order has no subaccount now.",
+                        status.error or "It is not processed (or it was refunded).")
+    account_id, account_type = str(subaccount["AccountID"]), str(subaccount["AccountType"])
+    path = api.proxy_list_path(account_id, account_type)
+    started = time.perf_counter()
+    try:
+        code, text = client.proxy_list(account_id, account_type, stored.credential)
+    except api.ApiError as exc:
+        sending.record(request, endpoint="proxy-list", method="GET", path=path, result=exc,
+                       order_id=str(call.order_id), auth=stored.credential.auth)
         return _message(request, "error", "Could not fetch the proxy list.", exc.message)
-    fake = api.ApiResponse(code, text, {"success": 200 <= code < 300}, 0.0)
-    sending.record(request, endpoint="proxy-list", method="GET", path=path, result=fake,
+    elapsed = (time.perf_counter() - started) * 1000
+    answer = api.ApiResponse(code, text, {"success": 200 <= code < 300}, elapsed)
+    sending.record(request, endpoint="proxy-list", method="GET", path=path, result=answer,
                    order_id=str(call.order_id), auth=stored.credential.auth)
     lines = [line for line in text.splitlines() if line.strip()] if code == 200 else []
     return TemplateResponse(request, "playground/_proxy_list.html", {

@@ -105,7 +105,7 @@ class Upstream:
         self._lock = threading.Lock()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        key = f"{request.method} {request.url.path}"
+        key = f"{request.method} {request.url.raw_path.decode().partition('?')[0]}"
         with self._lock:
             self.counts[key] += 1
             self.requests.append(request)

@@ -143,3 +143,12 @@ def test_an_expired_jwt_gets_the_401_explanation(client, secret):
     assert "The API did not accept the token (401)." in text
     assert ("Check the token or JWT: it may be mistyped, revoked, or an expired JWT. Enter it "
             "again under “API token”.") in text
+
+
+def test_use_token_starts_a_new_session_id_and_keeps_the_sessions_history(client, secret):
+    client.get("/")  # the session gets its owner id
+    before_key = client.session.session_key
+    before_owner = client.session["playground.owner"]
+    use_token(client)
+    assert client.session.session_key != before_key
+    assert client.session["playground.owner"] == before_owner

@@ -315,3 +315,49 @@ def test_live_terminal_status_from_upstream_stops_polling(client, db, settings):
     assert response.status_code == 286
     assert "Reason: <b>Risky</b> card" in words(response)
     assert "<b>Risky</b>" not in response.content.decode()
+
+
+def test_two_tabs_polling_one_change_record_it_once(client, placed):
+    from playground import tracking, vault
+
+    order_id = placed()
+    tab_a = Call.objects.get(endpoint="create")
+    tab_b = Call.objects.get(endpoint="create")  # loaded before either saw the change
+    fall_due(order_id)
+    request = client.get("/").wsgi_request
+    credential = vault.load(request.session).credential
+    for call in (tab_a, tab_b):
+        assert tracking.poll(request, call, credential, started=time.time()).stop
+    assert Call.objects.filter(endpoint="status").count() == 1
+
+
+def test_a_failed_proxy_list_fetch_is_recorded_and_explained(client, db, settings):
+    now = int(time.time())
+    order_id = str(uuid.uuid4())
+    sub = {"AccountID": "a/../b", "AccountType": "datacenter_shared", "label": "x",
+           "time_added": now}
+    upstream = Upstream({
+        CREATE: ok(order_id),
+        status_path(order_id): ok({"order_id": order_id, "status": "processed",
+                                   "created_at": now, "updated_at": now, "subaccount": sub}),
+        "GET /v4/account/a%2F..%2Fb/datacenter_shared/proxy-list": raising(
+            lambda r: httpx.ReadTimeout("timed out", request=r)),
+        **wallet_routes()})
+    install_upstream(settings, upstream)
+    use_token(client, TOKEN)
+    send(client, confirm="yes")
+    response = client.post(f"/orders/{order_id}/proxy-list", **HX)
+    assert response.status_code == 200
+    assert ("Could not fetch the proxy list. No answer from http://upstream.test within 15 s."
+            in words(response))
+    call = Call.objects.get(endpoint="proxy-list")
+    assert (call.outcome, call.path) == (
+        "read-timeout", "/v4/account/a%2F..%2Fb/datacenter_shared/proxy-list")
+    assert upstream.counts["GET /v4/account/a%2F..%2Fb/datacenter_shared/proxy-list"] == 1
+
+
+def test_a_proxy_list_fetch_records_its_duration(client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    client.post(f"/orders/{order_id}/proxy-list", **HX)
+    assert Call.objects.get(endpoint="proxy-list").duration_ms > 0
