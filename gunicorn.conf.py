@@ -23,3 +23,7 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = True
+# No gunicornc control socket: nothing uses it, and its default path ($HOME/.gunicorn) is
+# shared by every gunicorn of the user (a second `make serve` takes it over and deletes it
+# on exit) and is not writable by the image's user.
+control_socket_disable = True

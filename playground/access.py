@@ -18,21 +18,24 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 
+from playground import logs
+
 OPEN_PREFIXES = ("/healthz", "/static/", "/accounts/login/", "/sandbox/v4/")
-
-
-def _header_key() -> str:
-    return "HTTP_" + settings.REMOTE_USER_HEADER.upper().replace("-", "_")
 
 
 class RemoteUserMiddleware(auth_middleware.RemoteUserMiddleware):
     """Django's RemoteUserMiddleware, with a configurable header, active only in
     ``remote-user`` mode."""
 
+    @property
+    def header(self) -> str:
+        """The META key of settings.REMOTE_USER_HEADER (read per request, never stored on
+        the shared middleware instance)."""
+        return "HTTP_" + settings.REMOTE_USER_HEADER.upper().replace("-", "_")
+
     def process_request(self, request):
         if settings.PLAYGROUND_AUTH != "remote-user":
             return None
-        self.header = _header_key()
         return super().process_request(request)
 
 
@@ -41,6 +44,7 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        logs.bind_user(request)
         mode = settings.PLAYGROUND_AUTH
         if mode == "none" or request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)

@@ -17,6 +17,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from playground import redaction
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 user_var: contextvars.ContextVar[str] = contextvars.ContextVar("user", default="")
 
@@ -27,12 +29,37 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"mess
 
 
 class RequestContextFilter(logging.Filter):
+    """Puts the current request's id and user on the record. Django logs a 4xx/5xx
+    response ("Not Found: ...") after the middleware has returned, outside the request's
+    context, but passes the request along: its id and user are read from it then."""
+
     def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
         if not getattr(record, "request_id", None):
-            record.request_id = request_id_var.get()
+            record.request_id = (request_id_var.get()
+                                 or getattr(request, "log_request_id", ""))
         if not getattr(record, "user", None):
-            record.user = user_var.get()
+            record.user = user_var.get() or getattr(request, "log_user", "")
         return True
+
+
+_SECRET_KEYS = {"api-token", "api_token", "authorization", "token"}
+
+
+def _scrub(value, key: str = ""):
+    """An ``extra=`` value made safe to print: strings redacted, containers walked, the
+    values of header-like keys (``api-token``, ``Authorization``) replaced outright."""
+    if key.lower() in _SECRET_KEYS and value:
+        return redaction.REDACTED
+    if isinstance(value, str):
+        return redaction.redact(value)
+    if isinstance(value, dict):
+        return {str(k): _scrub(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_scrub(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return redaction.redact(str(value))
 
 
 class JsonFormatter(logging.Formatter):
@@ -47,7 +74,7 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and key not in entry and not key.startswith("_"):
-                entry[key] = value
+                entry[key] = _scrub(value, key)
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
@@ -62,6 +89,15 @@ def _user_label(request) -> str:
     return "anonymous"
 
 
+def bind_user(request) -> None:
+    """Name the request's user on every line logged from now until the request ends.
+
+    Called once authentication is done (``playground.access.AccessMiddleware``), so the
+    lines a view logs (its upstream calls) carry the user, not only the request line."""
+    request.log_user = _user_label(request)
+    user_var.set(request.log_user)
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,12 +105,13 @@ class RequestLogMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.log_request_id = request_id
         id_token = request_id_var.set(request_id)
         user_token = user_var.set("")
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            user_var.set(_user_label(request))
+            bind_user(request)  # again: the request may have signed someone in or out
             duration_ms = (time.perf_counter() - started) * 1000
             response["X-Request-ID"] = request_id
             response["Server-Timing"] = f"app;dur={duration_ms:.2f}"

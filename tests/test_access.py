@@ -1,0 +1,246 @@
+"""Who may use the playground (settings.PLAYGROUND_AUTH): anyone (none), Django accounts
+(login), or a trusted SSO proxy header (remote-user), which every other mode ignores."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from playground.models import Call
+
+HX = {"HTTP_HX_REQUEST": "true"}
+LOGIN_URL = "/accounts/login/"
+BALANCE_PATH = "/sandbox/v4/account/orders/balance"
+SSO_REFUSAL = ("Sign in through your company's single sign-on first: this server expects the "
+               "proxy to identify you.\n")
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def login_mode(settings):
+    settings.PLAYGROUND_AUTH = "login"
+    return settings
+
+
+@pytest.fixture
+def remote_user_mode(settings):
+    settings.PLAYGROUND_AUTH = "remote-user"
+    return settings
+
+
+def make_user(username: str, *, staff: bool = False):
+    return get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD,
+                                                is_staff=staff)
+
+
+def sign_in(client, username: str):
+    """Sign in through the login page, as a browser does."""
+    response = client.post(LOGIN_URL, {"username": username, "password": PASSWORD,
+                                       "next": "/"})
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"] == "/"
+    return response
+
+
+def send_balance(client) -> None:
+    """Store a demo token and ask for the balance: one history row for this owner."""
+    assert client.post("/token", {"token": "sandbox-full"}, **HX).status_code == 200
+    key = client.get("/").context["submission_key"]
+    response = client.post("/send", {"endpoint": "balance", "submission_key": key}, **HX)
+    assert response.status_code == 200
+    assert '<span class="http-status">HTTP 200</span>' in response.content.decode()
+
+
+def history_rows(client) -> list[Call]:
+    response = client.get("/history")
+    assert response.status_code == 200
+    return list(response.context["page"].object_list)
+
+
+# --- login ------------------------------------------------------------------------------------
+
+def test_login_mode_redirects_an_anonymous_page_request_to_the_login_page(client, db,
+                                                                          login_mode):
+    response = client.get("/history?endpoint=create")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/history%3Fendpoint%3Dcreate"
+
+
+def test_login_mode_answers_an_anonymous_fragment_with_401_and_hx_redirect(client, db,
+                                                                           login_mode):
+    response = client.get("/preview?endpoint=balance", **HX)
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == "/accounts/login/?next=/"
+    assert response.content.decode() == "Your session ended: sign in again."
+
+
+def test_login_mode_refuses_an_anonymous_send_without_sending(client, demo, login_mode):
+    response = client.post("/send", {"endpoint": "balance", "submission_key": "k" * 32}, **HX)
+    assert response.status_code == 401
+    assert Call.objects.count() == 0
+
+
+def test_login_mode_protects_the_sandbox_console(client, demo, login_mode):
+    response = client.get("/sandbox/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/sandbox/"
+
+
+def test_login_mode_leaves_the_health_check_and_the_sandbox_api_open(client, demo, login_mode):
+    assert client.get("/healthz").json()["status"] == "ok"
+    response = client.get(BALANCE_PATH, HTTP_API_TOKEN="sandbox-full")
+    assert response.status_code == 200
+    assert response.json() == {"success": True, "data": {"balance": 250.0, "currency": "USD"}}
+
+
+def test_login_mode_serves_the_login_page_to_anonymous_users(client, db, login_mode):
+    response = client.get("/accounts/login/?next=/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Sign in</h1>" in html
+    assert 'name="username"' in html and 'name="password"' in html
+
+
+def test_a_created_user_signs_in_through_the_login_page_and_uses_the_playground(client, demo,
+                                                                              login_mode):
+    make_user("ada")
+    sign_in(client, "ada")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<span class="user">ada</span>' in page.content.decode()
+    assert "Sign out" in page.content.decode()
+    send_balance(client)
+    call = Call.objects.get()
+    assert call.user.username == "ada"
+    assert call.owner == f"user:{call.user.pk}"
+
+
+def test_a_wrong_password_is_refused_on_the_login_page(client, db, login_mode):
+    make_user("ada")
+    response = client.post(LOGIN_URL, {"username": "ada", "password": "wrong", "next": "/"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password." in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_login_mode_keeps_history_per_user(client, demo, login_mode):
+    make_user("ada")
+    make_user("grace")
+    sign_in(client, "ada")
+    send_balance(client)
+    assert [row.user.username for row in history_rows(client)] == ["ada"]
+
+    signed_out = client.post("/accounts/logout/")
+    assert signed_out.status_code == 302 and signed_out["Location"] == "/"
+    assert client.get("/history").status_code == 302
+    sign_in(client, "grace")
+    assert history_rows(client) == []
+    send_balance(client)
+    assert [row.user.username for row in history_rows(client)] == ["grace"]
+
+
+def test_staff_see_everyones_history(client, demo, login_mode):
+    make_user("ada")
+    make_user("boss", staff=True)
+    sign_in(client, "ada")
+    send_balance(client)
+    client.post("/accounts/logout/")
+    sign_in(client, "boss")
+    assert sorted(row.user.username for row in history_rows(client)) == ["ada"]
+    send_balance(client)
+    assert sorted(row.user.username for row in history_rows(client)) == ["ada", "boss"]
+
+
+def test_login_mode_ignores_the_remote_user_header(client, db, login_mode):
+    make_user("ada")
+    response = client.get("/", HTTP_X_FORWARDED_USER="ada")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/"
+    assert "_auth_user_id" not in client.session
+
+
+# --- remote-user ------------------------------------------------------------------------------
+
+def test_remote_user_mode_signs_in_the_user_the_header_names(client, db, remote_user_mode):
+    response = client.get("/", HTTP_X_FORWARDED_USER="ada")
+    assert response.status_code == 200
+    assert '<span class="user">ada</span>' in response.content.decode()
+    assert "Sign out" not in response.content.decode()
+    assert get_user_model().objects.get().username == "ada"
+
+
+def test_remote_user_mode_refuses_a_request_without_the_header(client, db, remote_user_mode):
+    response = client.get("/")
+    assert response.status_code == 403
+    assert response.content.decode() == SSO_REFUSAL
+    assert client.get("/preview", **HX).status_code == 403
+
+
+def test_remote_user_mode_signs_out_when_the_header_disappears(client, db, remote_user_mode):
+    assert client.get("/", HTTP_X_FORWARDED_USER="ada").status_code == 200
+    assert client.get("/").status_code == 403
+
+
+def test_remote_user_mode_follows_a_change_of_user_in_the_header(client, demo,
+                                                                 remote_user_mode):
+    client.get("/", HTTP_X_FORWARDED_USER="ada")
+    response = client.get("/", HTTP_X_FORWARDED_USER="grace")
+    assert '<span class="user">grace</span>' in response.content.decode()
+
+
+def test_remote_user_mode_reads_the_configured_header(client, db, remote_user_mode):
+    remote_user_mode.REMOTE_USER_HEADER = "X-Auth-Request-User"
+    assert client.get("/", HTTP_X_FORWARDED_USER="ada").status_code == 403
+    response = client.get("/", HTTP_X_AUTH_REQUEST_USER="grace")
+    assert response.status_code == 200
+    assert '<span class="user">grace</span>' in response.content.decode()
+
+
+def test_remote_user_mode_keeps_history_per_user(client, demo, remote_user_mode):
+    client.defaults["HTTP_X_FORWARDED_USER"] = "ada"
+    send_balance(client)
+    client.defaults["HTTP_X_FORWARDED_USER"] = "grace"
+    assert history_rows(client) == []
+    client.defaults["HTTP_X_FORWARDED_USER"] = "ada"
+    assert [row.user.username for row in history_rows(client)] == ["ada"]
+
+
+def test_remote_user_mode_leaves_the_health_check_and_the_sandbox_api_open(client, demo,
+                                                                           remote_user_mode):
+    assert client.get("/healthz").status_code == 200
+    assert client.get(BALANCE_PATH, HTTP_API_TOKEN="sandbox-full").status_code == 200
+
+
+# --- none ---------------------------------------------------------------------------------------
+
+def test_none_mode_lets_anyone_use_the_playground(client, demo, settings):
+    settings.PLAYGROUND_AUTH = "none"
+    assert client.get("/").status_code == 200
+    assert client.get("/sandbox/").status_code == 200
+    send_balance(client)
+    assert Call.objects.get().user is None
+
+
+def test_none_mode_ignores_the_remote_user_header(client, demo, settings):
+    settings.PLAYGROUND_AUTH = "none"
+    response = client.get("/", HTTP_X_FORWARDED_USER="admin")
+    assert response.status_code == 200
+    assert '<span class="user">' not in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not get_user_model().objects.exists()
+
+
+# --- health check -------------------------------------------------------------------------------
+
+def test_the_health_check_answers_on_any_host_over_plain_http(client, db, settings):
+    """A container's health check calls 127.0.0.1 over HTTP, whatever ALLOWED_HOSTS and the
+    HTTPS redirect say."""
+    settings.ALLOWED_HOSTS = ["playground.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.PLAYGROUND_AUTH = "login"
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    redirected = client.get("/", HTTP_HOST="playground.example.com")
+    assert redirected.status_code == 301
+    assert redirected["Location"] == "https://playground.example.com/"
