@@ -68,6 +68,7 @@ class Builder:
         elif endpoint == "create":
             query = _from_raw_body(query, builder)
             builder.product_type = _pick(query, "type", catalogue.PRODUCTS, product_type)
+            query = _on_product_switch(query, builder.product_type)
             builder.form = PRODUCT_FORMS[builder.product_type].from_query(query)
         elif endpoint == "status":
             builder.order_form = OrderIdForm({"order_id": query.get("order_id", "")})
@@ -161,6 +162,23 @@ def _from_raw_body(query: QueryDict, builder: Builder) -> QueryDict:
         if key not in unknown:
             converted[key] = _query_value(value)
     return converted
+
+
+def _on_product_switch(query: QueryDict, product_type: str) -> QueryDict:
+    """Just switched product in the form: keep what every product shares (country, coupon,
+    overrides, options) and start the rest from the new product's defaults. A field of the
+    same name can mean something else (datacenter ``bandwidth`` 0 is unlimited; residential
+    needs at least 1 GB), so carrying it over would show an error nobody typed."""
+    endpoint, _, rest = query.get("shape", "").partition(":")
+    previous, _, mode = rest.partition(":")
+    if endpoint != "create" or mode != "form" or previous in ("", product_type):
+        return query
+    kept = QueryDict(mutable=True)
+    for key in ("type", "country", *catalogue.SHARED_OPTIONAL_FIELDS, *OPTION_KEYS,
+                *STRUCTURE_KEYS):
+        if key in query:
+            kept.setlist(key, query.getlist(key))
+    return kept
 
 
 def _query_value(value) -> str:

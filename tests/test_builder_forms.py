@@ -153,6 +153,16 @@ def test_switching_back_to_the_form_names_the_fields_it_leaves_out():
                                "send them."]
 
 
+def test_switching_product_keeps_shared_fields_and_starts_the_rest_from_defaults():
+    # The datacenter form's bandwidth 0 (unlimited) is not a residential bandwidth.
+    builder = build("shape=create:new_datacenter_shared:form&type=new_residential"
+                    "&country=Chile&proxies_location=us&proxies_size=5000&bandwidth=0"
+                    "&days=30&coupon_code=SAVE&flow=full")
+    assert builder.spec.body == {"type": "new_residential", "country": "Chile",
+                                 "bandwidth": 1, "coupon_code": "SAVE"}
+    assert builder.flow == "full"
+
+
 def test_page_url_uses_the_apis_own_field_names_and_never_a_token():
     builder = build("type=new_datacenter_shared&country=Belgium&is_subscription=true&days=30"
                     "&proxies_location=mixed&proxies_size=1000&bandwidth=0&auth=bearer&token=env")
