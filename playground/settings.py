@@ -183,6 +183,9 @@ SANDBOX_SLOW_DELAY = env.float("SANDBOX_SLOW_DELAY", default=20.0)
 # Seconds every sandbox API answer waits first: a slow upstream for benchmarks.
 SANDBOX_RESPONSE_DELAY = env.float("SANDBOX_RESPONSE_DELAY", default=0.0)
 
+# Error reports (admin e-mails, debug pages) never show a token.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "playground.redaction.SafeReporterFilter"
+
 # --- The user's token --------------------------------------------------------------------
 # Fernet key (urlsafe base64, 32 bytes) for tokens kept in the session; separate from
 # SECRET_KEY. Unset in development: derived from SECRET_KEY.

@@ -202,12 +202,19 @@ def _token_context(request: HttpRequest, *, error: str = "") -> dict:
             "demo_tokens": DEMO_TOKENS if api.is_sandbox() else ()}
 
 
-def _token_fragment(request: HttpRequest, *, error: str = "", changed: bool = False):
-    response = TemplateResponse(request, "playground/_token.html",
-                                _token_context(request, error=error))
+def _token_fragment(request: HttpRequest, *, error: str = "", changed: bool = False,
+                    auth: str = "", notice: str = ""):
+    context = {**_token_context(request, error=error), "token_notice": notice}
+    response = TemplateResponse(request, "playground/_token.html", context)
     if changed:
-        trigger_client_event(response, "token-changed")
+        # The builder's "Auth header" follows, so what is sent is what the snippets show.
+        trigger_client_event(response, "token-changed", {"auth": auth} if auth else {})
     return response
+
+
+def _looks_like_jwt(token: str) -> bool:
+    parts = token.split(".")
+    return len(parts) == 3 and token.startswith("eyJ") and all(parts)
 
 
 def _token_problem(token: str) -> str:
@@ -237,12 +244,16 @@ def token_use(request: HttpRequest) -> HttpResponse:
         return redirect("/")
     if problem:
         return _token_fragment(request, error=problem)
+    notice = ""
+    if auth == "api-token" and _looks_like_jwt(token):
+        auth = "bearer"
+        notice = "This is a JWT, so it goes in the Authorization: Bearer header."
     redaction.remember(token)  # from here on, no log line or error report shows it
     request.session.cycle_key()  # like a sign-in: a session id known before is useless now
     vault.store(request.session, token, auth)
     if not request.htmx:
         return redirect(_local_url(request, request.POST.get("next", "")))
-    return _token_fragment(request, changed=True)
+    return _token_fragment(request, changed=True, auth=auth, notice=notice)
 
 
 def _local_url(request: HttpRequest, url: str) -> str:

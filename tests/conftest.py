@@ -9,8 +9,18 @@ from playground.sandbox.demo import seed_demo_accounts
 from playground.sandbox.models import Account
 
 
+def pytest_collection_modifyitems(items):
+    """A test that uses ``demo`` uses the database: say so with the marker, which is what
+    pytest-django reads when it decides whether to set the test database up at all."""
+    for item in items:
+        if "demo" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+                "django_db"):
+            transactional = "live_server" in item.fixturenames or "live_api" in item.fixturenames
+            item.add_marker(pytest.mark.django_db(transaction=transactional))
+
+
 @pytest.fixture
-def demo(request, django_db_setup) -> dict[str, Account]:
+def demo(request) -> dict[str, Account]:
     """The demo accounts, by name, freshly seeded.
 
     Works with plain ``db`` tests and with live-server (transactional) tests, which flush

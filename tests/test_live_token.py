@@ -48,7 +48,8 @@ def test_live_mode_offers_no_demo_tokens(client, db, settings):
 
 def test_use_token_keeps_only_a_fernet_ciphertext_and_the_last_four_characters(client, secret):
     response = use_token(client)
-    assert json.loads(response["HX-Trigger"]) == {"token-changed": {}}
+    # The builder's "Auth header" follows the header form the token is kept for.
+    assert json.loads(response["HX-Trigger"]) == {"token-changed": {"auth": "api-token"}}
     entry = client.session[vault.SESSION_KEY]
     assert set(entry) == {"ciphertext", "hint", "auth", "saved_at"}
     assert entry["hint"] == "••••zz81"
@@ -152,3 +153,12 @@ def test_use_token_starts_a_new_session_id_and_keeps_the_sessions_history(client
     use_token(client)
     assert client.session.session_key != before_key
     assert client.session["playground.owner"] == before_owner
+
+
+def test_a_jwt_entered_for_the_api_token_header_is_kept_for_the_bearer_header(client, db):
+    jwt_like = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz"
+    response = client.post("/token", {"token": jwt_like, "auth": "api-token"}, **HX)
+    assert json.loads(response["HX-Trigger"]) == {"token-changed": {"auth": "bearer"}}
+    assert "This is a JWT, so it goes in the Authorization: Bearer header." in (
+        response.content.decode())
+    assert vault.load(client.session).credential.auth == "bearer"

@@ -80,6 +80,18 @@
     next.click();
   });
 
+  // A stored token's header form becomes the builder's "Auth header", so the request the
+  // playground sends is the one its snippets show.
+  document.addEventListener("token-changed", followTokenAuth);
+
+  function followTokenAuth(event) {
+    var auth = event.detail && event.detail.auth;
+    var select = document.getElementById("opt-auth");
+    if (!auth || !select || select.value === auth) return;
+    select.value = auth;
+    select.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   document.addEventListener("DOMContentLoaded", restoreLang);
   document.addEventListener("htmx:afterSettle", restoreLang);
 })();
