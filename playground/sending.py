@@ -6,12 +6,13 @@ committed first, then the call goes out, then the row is completed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from playground import api, redaction
@@ -56,13 +57,30 @@ def _send(client: api.AccountApi, spec: RequestSpec, credential: Credential) -> 
     return client.balance(credential)
 
 
+class RateLimited(Exception):
+    pass
+
+
 def claim(request, spec: RequestSpec, *, submission_key: str, builder_query: str,
-          auth: str) -> tuple[Call, bool]:
+          auth: str, order_limit: int | None = None) -> tuple[Call, bool]:
     """The history row for this submission: (row, True) if this request claimed it and
-    must send, (existing row, False) if the same rendered form was submitted before."""
+    must send, (existing row, False) if the same rendered form was submitted before.
+
+    With ``order_limit``, raises RateLimited when the owner already placed that many orders
+    in the last minute; the count and the new row are one transaction, so simultaneous
+    submissions cannot all slip under the limit.
+    """
     owner = owner_id(request)
+    existing = Call.objects.filter(submission_key=submission_key, owner=owner).first() \
+        if submission_key else None
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
+            if order_limit is not None:
+                _serialize_owner(owner)
+                if recent_orders_count(request) >= order_limit:
+                    raise RateLimited
             call = Call.objects.create(
                 owner=owner, user=_user(request), environment=environment(),
                 base_url=api.api_base(), endpoint=spec.endpoint, method=spec.method,
@@ -75,6 +93,15 @@ def claim(request, spec: RequestSpec, *, submission_key: str, builder_query: str
         if existing is None:  # someone else's key: refuse rather than reveal anything
             raise PermissionError("That form belongs to another session.") from None
         return existing, False
+
+
+def _serialize_owner(owner: str) -> None:
+    """Within a transaction, one owner's claims wait for each other. SQLite's IMMEDIATE
+    transactions already serialize every writer; PostgreSQL takes an advisory lock."""
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(owner.encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def send(call: Call, spec: RequestSpec, credential: Credential) -> Call:

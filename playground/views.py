@@ -357,6 +357,12 @@ def _message(request: HttpRequest, tone: str, title: str, detail: str = "",
                                                 "detail": detail, **extra})
 
 
+def _rate_limited(request: HttpRequest) -> HttpResponse:
+    return _message(request, "error", "Too many live orders: wait a minute.",
+                    f"At most {settings.ORDER_RATE_LIMIT} live orders a minute per user, "
+                    "to stop a runaway loop from draining the wallet. Nothing was sent.")
+
+
 @require_POST
 @redaction.protect_reports
 def send(request: HttpRequest) -> HttpResponse:
@@ -389,18 +395,19 @@ def send(request: HttpRequest) -> HttpResponse:
                         "An administrator set LIVE_ORDERING_ENABLED=0; status and balance "
                         "still work.")
     if live_order and sending.recent_orders_count(request) >= settings.ORDER_RATE_LIMIT:
-        return _message(request, "error", "Too many live orders: wait a minute.",
-                        f"At most {settings.ORDER_RATE_LIMIT} live orders a minute per user, "
-                        "to stop a runaway loop from draining the wallet. Nothing was sent.")
+        return _rate_limited(request)
     if live_order and request.POST.get("confirm") != "yes":
         return TemplateResponse(request, "playground/_confirm.html", {
             "spec": spec, "product": catalogue.PRODUCTS.get(spec.body.get("type")),
             "body_html": snippets.highlight(spec.body_text, "json"),
             "api_base": settings.PROXYSCRAPE_API_BASE})
     try:
-        call, claimed = sending.claim(request, spec, submission_key=key,
-                                      builder_query=builder.query_string(),
-                                      auth=stored.credential.auth)
+        call, claimed = sending.claim(
+            request, spec, submission_key=key, builder_query=builder.query_string(),
+            auth=stored.credential.auth,
+            order_limit=settings.ORDER_RATE_LIMIT if live_order else None)
+    except sending.RateLimited:
+        return _rate_limited(request)
     except PermissionError:
         return _message(request, "error", "This form belongs to another session.",
                         "Reload the page and send again.")

@@ -149,3 +149,47 @@ def test_live_ordering_off_leaves_the_sandbox_alone(client, demo, settings):
     use_token(client, "sandbox-full")
     assert ORDER_PLACED in words(send(client))
     assert Order.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_live_orders_cannot_slip_past_the_limit_together(live_server, settings):
+    import re
+    import threading
+    import time
+
+    import httpx
+
+    from tests.live_support import CREATE_FIELDS
+
+    settings.ORDER_RATE_LIMIT = 3
+
+    def slow_create(request):
+        time.sleep(0.05)  # keeps the requests in flight together
+        return ok(str(uuid.uuid4()))
+
+    fake = Upstream({CREATE: slow_create, **wallet_routes()})
+    install_upstream(settings, fake)
+    browser = httpx.Client(base_url=live_server.url, timeout=30)
+    browser.get("/")
+    headers = {"X-CSRFToken": browser.cookies["csrftoken"], "HX-Request": "true"}
+    assert browser.post("/token", data={"token": TOKEN}, headers=headers).status_code == 200
+    cookies = httpx.Cookies(browser.cookies)
+    barrier = threading.Barrier(10)
+    answers: list[str] = []
+
+    def submit():
+        with httpx.Client(base_url=live_server.url, cookies=cookies, timeout=30) as tab:
+            barrier.wait()
+            response = tab.post("/send", headers=headers, data={
+                **CREATE_FIELDS, "submission_key": uuid.uuid4().hex, "confirm": "yes"})
+            answers.append(" ".join(re.sub(r"<[^>]+>", " ", response.text).split()))
+
+    threads = [threading.Thread(target=submit) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    browser.close()
+    assert fake.counts[CREATE] == 3
+    assert sum(ORDER_PLACED in answer for answer in answers) == 3
+    assert sum(answer.startswith(RATE_LIMITED) for answer in answers) == 7
