@@ -522,7 +522,7 @@ HISTORY_PAGE = 50
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     """Every call this owner sent, newest first, with filters."""
-    calls = Call.objects.all()
+    calls = Call.objects.select_related("user")
     user = getattr(request, "user", None)
     if not (user is not None and user.is_authenticated and user.is_staff):
         calls = calls.filter(owner=sending.owner_id(request))

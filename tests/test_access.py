@@ -149,6 +149,9 @@ def test_staff_see_everyones_history(client, demo, login_mode):
     assert sorted(row.user.username for row in history_rows(client)) == ["ada"]
     send_balance(client)
     assert sorted(row.user.username for row in history_rows(client)) == ["ada", "boss"]
+    # ...and the page says whose each call was.
+    html = client.get("/history").content.decode()
+    assert '<td class="who">ada</td>' in html and '<td class="who">boss</td>' in html
 
 
 def test_login_mode_ignores_the_remote_user_header(client, db, login_mode):
