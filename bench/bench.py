@@ -181,7 +181,7 @@ def measure_poll(base: str, upstream: str) -> dict:
     session = open_session(base)
     order_id = place_order(session)
     direct = httpx.Client(base_url=upstream, timeout=10, headers={"api-token": BENCH_TOKEN})
-    through, straight = [], []
+    through, straight, app_ms, upstream_ms = [], [], [], []
     for _ in range(10):
         session.get(f"/orders/{order_id}/tracker")
         direct.get(f"/sandbox/v4/account/orders/{order_id}/status")
@@ -190,13 +190,15 @@ def measure_poll(base: str, upstream: str) -> dict:
         response = session.get(f"/orders/{order_id}/tracker")
         through.append((time.perf_counter() - started) * 1000)
         assert response.status_code in (200, 286), response.status_code
+        app_ms.append(server_ms(response))
         started = time.perf_counter()
         response = direct.get(f"/sandbox/v4/account/orders/{order_id}/status")
         straight.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
+        upstream_ms.append(server_ms(response))
     session.close()
     direct.close()
-    return {"through": through, "direct": straight}
+    return {"through": through, "direct": straight, "app": app_ms, "upstream": upstream_ms}
 
 
 # --- 3. many tabs --------------------------------------------------------------------------
@@ -330,6 +332,9 @@ def main() -> int:
           f"{statistics.median(poll['through']):.1f} ms vs "
           f"{statistics.median(poll['direct']):.1f} ms: +{added:.1f} ms | <= 3 ms "
           f"| {verdict(added <= 3)} |")
+    print(f"| 2 | server time of that poll: playground vs upstream | "
+          f"{statistics.median(poll['app']):.1f} ms vs {statistics.median(poll['upstream']):.1f}"
+          f" ms | | |")
     print(f"| 3 | {TABS} tabs polling every {POLL_EVERY} s for {TAB_SECONDS:.0f} s, upstream "
           f"{UPSTREAM_DELAY * 1000:.0f} ms | {len(lat)} served, {len(tabs['errors'])} errors, "
           f"p50 {percentile(lat, 50):.0f} ms, p99 {percentile(lat, 99):.0f} ms "

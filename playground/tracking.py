@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,8 +28,9 @@ STATUS_TEXT = {
 def owned_order(request, order_id) -> Call | None:
     """The create call that placed this order, if the current owner placed it.
 
-    Staff users see everyone's orders (issue 5 adds login); anyone else gets None, which
-    the views turn into a 404, whether the order exists or not.
+    Staff users see everyone's orders; anyone else gets None, which the views turn into a
+    404, whether the order exists or not. Who placed an order never changes, so a found
+    row is remembered (per process) and a poll costs no lookup.
     """
     try:
         order_uuid = uuid.UUID(str(order_id))
@@ -35,9 +38,26 @@ def owned_order(request, order_id) -> Call | None:
         return None
     calls = Call.objects.filter(order_id=order_uuid, endpoint="create", outcome="ok")
     user = getattr(request, "user", None)
-    if not (user is not None and user.is_authenticated and user.is_staff):
-        calls = calls.filter(owner=sending.owner_id(request))
-    return calls.first()
+    if user is not None and user.is_authenticated and user.is_staff:
+        return calls.first()
+    key = (sending.owner_id(request), order_uuid)
+    with _owned_lock:
+        call = _owned.get(key)
+        if call is not None:
+            _owned.move_to_end(key)
+            return call
+    call = calls.filter(owner=key[0]).first()
+    if call is not None:
+        with _owned_lock:
+            _owned[key] = call
+            while len(_owned) > _OWNED_MAX:
+                _owned.popitem(last=False)
+    return call
+
+
+_OWNED_MAX = 10_000
+_owned: OrderedDict[tuple[str, uuid.UUID], Call] = OrderedDict()
+_owned_lock = threading.Lock()
 
 
 def recent_orders(request, limit: int = 5) -> list[Call]:
@@ -102,9 +122,12 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
     result.timeline = [("paid", when(data.get("created_at")))]
     if result.status != "paid":
         result.timeline.append((result.status, when(data.get("updated_at"))))
-    # Only a change writes anything, and only once when two tabs poll the same order.
-    if result.status != call.order_status and Call.objects.filter(
-            pk=call.pk, order_status=call.order_status).update(order_status=result.status[:16]):
+    # Only a change writes anything, and only once when two tabs (or two server processes)
+    # poll the same order.
+    changed = result.status != call.order_status and Call.objects.filter(
+        pk=call.pk, order_status=call.order_status).update(order_status=result.status[:16])
+    call.order_status = result.status[:16]
+    if changed:
         sending.record(request, endpoint="status", method="GET",
                        path=f"/v4/account/orders/{result.order_id}/status", result=response,
                        order_id=result.order_id, order_status=result.status[:16],
