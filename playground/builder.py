@@ -20,7 +20,7 @@ AUTH_CHOICES = {"api-token": "api-token header", "bearer": "Authorization: Beare
 TOKEN_CHOICES = {"placeholder": "Placeholder", "env": "From $PROXYSCRAPE_API_TOKEN"}
 FLOW_CHOICES = {"single": "Single call", "full": "Complete script"}
 # Query keys that are not part of the request itself.
-OPTION_KEYS = ("auth", "token", "flow")
+OPTION_KEYS = ("auth", "token", "flow", "include_token")
 STRUCTURE_KEYS = ("endpoint", "mode", "shape")
 
 
@@ -42,6 +42,9 @@ class Builder:
     order_form: OrderIdForm | None = None
     query: QueryDict | None = None
     notices: list[str] = field(default_factory=list)
+    # "Include my token": the user's stored token in the snippets they see. Deliberately
+    # not part of query_string(), so no link or URL ever asks for it.
+    include_token: bool = False
 
     # --- reading -----------------------------------------------------------------------
 
@@ -57,6 +60,7 @@ class Builder:
             token=_pick(query, "token", TOKEN_CHOICES, "placeholder"),
             flow=_pick(query, "flow", FLOW_CHOICES, "single"),
             query=query,
+            include_token=query.get("include_token") in ("1", "on", "true"),
         )
         if endpoint == "create" and builder.mode == "raw":
             text = query.get("body")

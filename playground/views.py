@@ -66,8 +66,22 @@ def snippet_base_url(request: HttpRequest) -> str:
 
 
 def _snippet_options(request: HttpRequest, builder: Builder) -> snippets.SnippetOptions:
-    return snippets.SnippetOptions(base_url=snippet_base_url(request), auth=builder.auth,
-                                   token_mode=builder.token)
+    """How snippets name the token: a placeholder or the env variable, or, when the user
+    ticked "Include my token", the stored token itself (in what they see, never a link)."""
+    base = snippet_base_url(request)
+    if builder.include_token:
+        stored = vault.load(request.session)
+        if stored is not None and snippets.token_problem(stored.credential.token) is None:
+            return snippets.SnippetOptions(base_url=base, auth=builder.auth,
+                                           token_mode="literal", token=stored.credential.token)
+    return snippets.SnippetOptions(base_url=base, auth=builder.auth, token_mode=builder.token)
+
+
+def _highlight_snippet(text: str, lang: str, options: snippets.SnippetOptions) -> str:
+    # A snippet holding the user's token is highlighted fresh, never kept in the cache.
+    if options.token_mode == "literal":
+        return snippets.highlight.__wrapped__(text, lang)
+    return snippets.highlight(text, lang)
 
 
 def _preview_context(request: HttpRequest, builder: Builder) -> dict:
@@ -76,6 +90,7 @@ def _preview_context(request: HttpRequest, builder: Builder) -> dict:
     if spec is None:
         return context
     options = _snippet_options(request, builder)
+    context["token_included"] = options.token_mode == "literal"
     query = builder.query_string()
     context["request_url"] = snippet_base_url(request) + spec.path
     context["body_html"] = snippets.highlight(spec.body_text, "json") if spec.body else ""
@@ -83,9 +98,11 @@ def _preview_context(request: HttpRequest, builder: Builder) -> dict:
         {
             "lang": lang,
             "label": LANGUAGE_LABELS[lang],
-            "html": snippets.highlight(snippets.render(spec, lang, builder.flow, options), lang),
+            "html": _highlight_snippet(snippets.render(spec, lang, builder.flow, options),
+                                       lang, options),
             "filename": snippets.filename(spec, lang, builder.flow),
-            "download_url": f"/snippets/{lang}?{query}{'&' if query else ''}download=1",
+            "download_url": f"/snippets/{lang}?{query}{'&' if query else ''}download=1"
+                            f"{'&include_token=1' if options.token_mode == 'literal' else ''}",
         }
         for lang in snippets.LANGUAGES
     ]

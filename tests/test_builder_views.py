@@ -167,3 +167,31 @@ def test_the_page_url_never_carries_a_token(client, db):
     response = client.get(f"/preview?{FORM}{SHAPE}&token=placeholder&api-token=secret123", **HX)
     assert "secret123" not in response["HX-Replace-Url"]
     assert json.dumps(response["HX-Replace-Url"]).count("token=") == 0
+
+
+def test_include_my_token_puts_the_stored_token_in_the_snippets_only_when_asked(client, db):
+    from playground import vault
+
+    token = "sk-include-me-7c1d9e22a8f04b6e"
+    session = client.session
+    vault.store(session, token)
+    session.save()
+    plain = client.get(f"/preview?{FORM}{SHAPE}", **HX)
+    assert token not in plain.content.decode()
+
+    asked = client.get(f"/preview?{FORM}{SHAPE}&include_token=1", **HX)
+    page = text(asked)
+    assert f"'api-token: {token}'" in page  # the cURL snippet the user sees
+    assert "These snippets hold your real token" in page
+    assert token not in asked["HX-Replace-Url"] and "include_token" not in asked["HX-Replace-Url"]
+    for url in re.findall(r'href="(/snippets/[^"]+)"', asked.content.decode()):
+        assert token not in html.unescape(url)
+        assert "include_token=1" in html.unescape(url)
+    download = client.get(f"/snippets/python?{DEFAULT}&include_token=1&download=1")
+    assert f'"api-token": "{token}"' in download.content.decode()
+
+
+def test_include_my_token_without_a_stored_token_keeps_the_placeholder(client, db):
+    page = text(client.get(f"/preview?{FORM}{SHAPE}&include_token=1", **HX))
+    assert "'api-token: <your-api-key>'" in page
+    assert "No token stored yet, so the snippets keep the placeholder." in page
