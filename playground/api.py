@@ -250,7 +250,7 @@ class AccountApi:
             raise ApiError("text", "Plain text answer.", **common)
         try:
             payload = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
             if not text.strip():
                 message = "The API's answer is empty."
             elif text.lstrip().startswith(("{", "[")):

@@ -219,7 +219,10 @@ def import_checkout_link(url: str) -> CheckoutImport:
     url = url.strip()
     if not url:
         raise CheckoutLinkError("Paste a checkout link first.")
-    parts = urlsplit(url if "://" in url or url.startswith("?") else f"https://{url}")
+    try:
+        parts = urlsplit(url if "://" in url or url.startswith("?") else f"https://{url}")
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[::1/purchase?..."
+        raise CheckoutLinkError("That is not a link this playground can read.") from None
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     if not pairs:
         raise CheckoutLinkError("That link has no query string (nothing after “?”) to import.")

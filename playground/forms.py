@@ -8,6 +8,7 @@ Known package sizes are offered as suggestions only: the API decides what is buy
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from functools import lru_cache
 
@@ -240,7 +241,7 @@ class RawBodyForm(forms.Form):
     def clean_body(self):
         text = self.cleaned_data["body"]
         try:
-            value = json.loads(text, parse_constant=_reject_constant)
+            value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(
                 "Invalid JSON: %(msg)s at line %(line)s, column %(col)s.",
@@ -248,6 +249,8 @@ class RawBodyForm(forms.Form):
                 code="json") from None
         except ValueError as exc:
             raise forms.ValidationError(f"Invalid JSON: {exc}.", code="json") from None
+        except RecursionError:
+            raise forms.ValidationError("Invalid JSON: nested too deeply.", code="json") from None
         if not isinstance(value, dict):
             raise forms.ValidationError("The body must be a JSON object ({ ... }).",
                                         code="object")
@@ -256,6 +259,13 @@ class RawBodyForm(forms.Form):
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 would become Infinity, which JSON cannot carry
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def is_uuid(value: str) -> bool:

@@ -175,7 +175,7 @@ def _uuid_or_none(value) -> uuid.UUID | None:
 def response_json(call: Call):
     try:
         return json.loads(call.response_body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         return None
 
 

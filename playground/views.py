@@ -5,6 +5,7 @@ fragment templates."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from urllib.parse import quote
@@ -274,9 +275,10 @@ def token_use(request: HttpRequest) -> HttpResponse:
 
 
 def _local_url(request: HttpRequest, url: str) -> str:
-    """``url`` if it stays on this site, else the playground (no open redirect)."""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    """``url`` if it is a path on this site, else the playground (no open redirect; and
+    never a bare word, which ``redirect()`` would take for a view name)."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
     return "/"
 
@@ -523,12 +525,28 @@ def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
                        order_id=str(call.order_id), auth=stored.credential.auth)
         return _message(request, "error", "Could not fetch the proxy list.", exc.message)
     elapsed = (time.perf_counter() - started) * 1000
-    answer = api.ApiResponse(code, text, {"success": 200 <= code < 300}, elapsed)
+    refusal = _refusal(text) if 200 <= code < 300 else None  # an error envelope, not a list
+    listed = 200 <= code < 300 and refusal is None
+    answer = api.ApiResponse(code, text, {"success": listed, "error": refusal or text}, elapsed)
     sending.record(request, endpoint="proxy-list", method="GET", path=path, result=answer,
                    order_id=str(call.order_id), auth=stored.credential.auth)
-    lines = [line for line in text.splitlines() if line.strip()] if code == 200 else []
+    lines = [line for line in text.splitlines() if line.strip()] if listed else []
     return TemplateResponse(request, "playground/_proxy_list.html", {
-        "code": code, "lines": lines, "text": text, "subaccount": subaccount})
+        "code": code, "listed": listed, "lines": lines, "text": refusal or text,
+        "subaccount": subaccount})
+
+
+def _refusal(text: str) -> str | None:
+    """The error of a proxy-list answer that is the API's ``{"success": false}`` envelope."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        payload = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(payload, dict) and payload.get("success") is False:
+        return str(payload.get("error") or "Unknown error.")
+    return None
 
 
 # --- history ----------------------------------------------------------------------------------
@@ -551,7 +569,7 @@ def history(request: HttpRequest) -> HttpResponse:
     }
     if filters["endpoint"]:
         calls = calls.filter(endpoint=filters["endpoint"])
-    if filters["http_status"].isdigit():
+    if re.fullmatch(r"[0-9]{1,5}", filters["http_status"]):  # not "²" or 5,000 digits
         calls = calls.filter(http_status=int(filters["http_status"]))
     elif filters["http_status"] == "none":
         calls = calls.filter(http_status__isnull=True)
