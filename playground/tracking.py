@@ -99,14 +99,27 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
             "Enter the token again, then press “Keep waiting”.")
         result.stop = True
         return result
+    path = f"/v4/account/orders/{result.order_id}/status"
     try:
         response = api.get_client().order_status(result.order_id, credential)
     except ApiError as exc:
+        if _first_failure(call.order_id, exc.kind):  # an outage is one history row, not many
+            sending.record(request, endpoint="status", method="GET", path=path, result=exc,
+                           order_id=result.order_id, auth=credential.auth)
+        if exc.kind == "redirect":  # it will not fix itself by waiting
+            result.problem = sending.Explanation(
+                "error", "The status check was redirected; polling stopped.", exc.message,
+                "Check the API base (https, host and path), then press “Keep waiting”.")
+            result.stop = True
+            return result
         result.problem = sending.Explanation(
             "warning", "The last status check failed; still trying.", exc.message)
         _timeout(result)
         return result
+    _poll_failures.pop(call.order_id, None)
     if not response.ok or not isinstance(response.data, dict):
+        sending.record(request, endpoint="status", method="GET", path=path, result=response,
+                       order_id=result.order_id, auth=credential.auth)
         if response.ok:
             result.problem = sending.Explanation(
                 "error", "The status check answered without an order.", response.text[:200],
@@ -137,6 +150,20 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
     if not result.stop:
         _timeout(result)
     return result
+
+
+_poll_failures: dict[uuid.UUID, str] = {}
+
+
+def _first_failure(order_id: uuid.UUID, kind: str) -> bool:
+    """True the first time polls of this order fail this way since they last worked."""
+    with _owned_lock:
+        if _poll_failures.get(order_id) == kind:
+            return False
+        if len(_poll_failures) > _OWNED_MAX:
+            _poll_failures.clear()
+        _poll_failures[order_id] = kind
+        return True
 
 
 def when(unix) -> datetime | None:

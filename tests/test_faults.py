@@ -304,6 +304,9 @@ def test_a_status_poll_meeting_the_fault_says_so_and_recovers(fake, users, fault
     if fault.outcome == "api-error":  # an answer polling cannot change: stop, explain
         assert response.status_code == 286
         assert fault.read_text in text
+    elif fault.outcome == "redirect":  # waiting will not fix it either: stop, explain
+        assert response.status_code == 286
+        assert "The status check was redirected; polling stopped." in text
     else:  # a fault that may pass: say so and keep polling
         assert response.status_code == 200
         assert ("The last status check failed; still trying. "

@@ -228,3 +228,36 @@ def test_a_successful_live_create_records_the_order_id(client, db, settings):
     call = Call.objects.get(endpoint="create")
     assert (str(call.order_id), call.order_status, call.environment) == (
         order_id, "paid", "live")
+
+
+def test_a_failing_poll_is_recorded_once_per_outage_not_once_per_poll(client, db, settings):
+    order_id = str(uuid.uuid4())
+    upstream, _ = create_with(client, settings, ok(order_id))
+    status = f"GET /v4/account/orders/{order_id}/status"
+    upstream.routes[status] = raising(read_timeout)
+    for _ in range(4):
+        response = client.get(f"/orders/{order_id}/tracker", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200  # still polling
+        assert "The last status check failed; still trying." in words(response)
+    failed = Call.objects.filter(endpoint="status", outcome="read-timeout")
+    assert failed.count() == 1
+    assert str(failed.get().order_id) == order_id
+    # It works again, then fails again: a second outage is a second row.
+    upstream.routes[status] = ok({"order_id": order_id, "status": "paid", "created_at": 1,
+                                  "updated_at": 1, "price": "29.04", "currency": "USD",
+                                  "paid_with_credit": True, "subaccount": None})
+    assert client.get(f"/orders/{order_id}/tracker", HTTP_HX_REQUEST="true").status_code == 200
+    upstream.routes[status] = raising(read_timeout)
+    client.get(f"/orders/{order_id}/tracker", HTTP_HX_REQUEST="true")
+    assert failed.count() == 2
+
+
+def test_a_redirected_poll_stops_polling_and_says_why(client, db, settings):
+    order_id = str(uuid.uuid4())
+    upstream, _ = create_with(client, settings, ok(order_id))
+    upstream.routes[f"GET /v4/account/orders/{order_id}/status"] = httpx.Response(
+        302, headers={"Location": "https://elsewhere.example/login"})
+    response = client.get(f"/orders/{order_id}/tracker", HTTP_HX_REQUEST="true")
+    assert response.status_code == 286
+    assert "The status check was redirected; polling stopped." in words(response)
+    assert Call.objects.filter(endpoint="status", outcome="redirect").count() == 1
