@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: setup migrate run test serve bench deploy-check lint clean
+.PHONY: setup migrate run test test-postgres serve bench deploy-check lint clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.11 found on PATH." >&2; exit 1; }
@@ -29,6 +29,12 @@ run: migrate
 
 test: setup
 	$(PY) -m pytest
+
+# The suite (browser tests aside) on PostgreSQL: DATABASE_URL must name a database whose
+# user may create the test database (.ci/run starts one with .ci/postgres).
+test-postgres: setup
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://..." >&2; exit 1; }
+	$(PY) -m pytest -m "not browser"
 
 # Local secrets for `make serve`, made once and kept out of git.
 SERVE_ENV := .serve.env
