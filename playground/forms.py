@@ -8,8 +8,6 @@ Known package sizes are offered as suggestions only: the API decides what is buy
 from __future__ import annotations
 
 import json
-import math
-import uuid
 from functools import lru_cache
 
 from django import forms
@@ -17,7 +15,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from playground import catalogue
+from playground import catalogue, strictjson
 from playground.catalogue import PRODUCTS, Product, pool_field
 
 MAX_NUMBER = 1_000_000_000  # larger numbers are a typo, not an order
@@ -241,7 +239,7 @@ class RawBodyForm(forms.Form):
     def clean_body(self):
         text = self.cleaned_data["body"]
         try:
-            value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+            value = strictjson.loads(text)
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(
                 "Invalid JSON: %(msg)s at line %(line)s, column %(col)s.",
@@ -255,22 +253,3 @@ class RawBodyForm(forms.Form):
             raise forms.ValidationError("The body must be a JSON object ({ ... }).",
                                         code="object")
         return value
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):  # 1e400 would become Infinity, which JSON cannot carry
-        raise ValueError(f"{text} is out of range")
-    return value
-
-
-def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return True

@@ -7,8 +7,6 @@ reads a balance into Python and writes it back.
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Round
 
-from playground import prices
+from playground import prices, strictjson
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
 from playground.sandbox.models import Account, Order, hash_token
 from playground.sandbox.orders import read_package
@@ -105,17 +103,6 @@ class Placed:
     quote: prices.Quote
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):  # 1e999 would become Infinity, which JSON cannot store
-        raise ValueError(f"{text} is out of range")
-    return value
-
-
 MAX_BODY_DEPTH = 32  # an order body is flat; deep nesting only exhausts the stack later
 
 
@@ -146,10 +133,9 @@ def _has_surrogate(text: str) -> bool:
 
 def parse_body(raw: bytes) -> dict:
     """The request body as a JSON object that can be stored, or the 400 that says it is
-    not one (see ``_finite_float`` and ``_storable`` for what else is refused)."""
+    not one (see ``strictjson`` and ``_storable`` for what else is refused)."""
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant,
-                          parse_float=_finite_float)
+        body = strictjson.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         body = None
     if not isinstance(body, dict) or not _storable(body):
