@@ -23,7 +23,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
-from playground import __version__, redaction
+from playground import __version__, logs, redaction
 
 logger = logging.getLogger("playground.api")
 USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"
@@ -221,6 +221,7 @@ class AccountApi:
                 raise self._fault("network", "The connection dropped before the API answered.",
                                   started, method, path) from exc
         elapsed = (time.perf_counter() - started) * 1000
+        logs.add_upstream_time(elapsed)
         logger.info("upstream %s %s %s", method, path, response.status_code,
                     extra={"upstream": self.base_url, "endpoint": path, "method": method,
                            "upstream_status": response.status_code,

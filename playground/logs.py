@@ -21,6 +21,15 @@ from playground import redaction
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 user_var: contextvars.ContextVar[str] = contextvars.ContextVar("user", default="")
+# Milliseconds this request spent waiting on the API (the client adds to it).
+upstream_ms_var: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar(
+    "upstream_ms", default=None)
+
+
+def add_upstream_time(ms: float) -> None:
+    spent = upstream_ms_var.get()
+    if spent is not None:
+        spent.append(ms)
 
 logger = logging.getLogger("playground.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -108,13 +117,17 @@ class RequestLogMiddleware:
         request.log_request_id = request_id
         id_token = request_id_var.set(request_id)
         user_token = user_var.set("")
+        upstream_token = upstream_ms_var.set([])
         started = time.perf_counter()
         try:
             response = self.get_response(request)
             bind_user(request)  # again: the request may have signed someone in or out
             duration_ms = (time.perf_counter() - started) * 1000
             response["X-Request-ID"] = request_id
-            response["Server-Timing"] = f"app;dur={duration_ms:.2f}"
+            timing = f"app;dur={duration_ms:.2f}"
+            if upstream := upstream_ms_var.get():
+                timing += f", upstream;dur={sum(upstream):.2f}"
+            response["Server-Timing"] = timing
             logger.info(
                 "%s %s %s", request.method, request.path, response.status_code,
                 extra={"method": request.method, "path": request.path,
@@ -124,3 +137,4 @@ class RequestLogMiddleware:
         finally:
             request_id_var.reset(id_token)
             user_var.reset(user_token)
+            upstream_ms_var.reset(upstream_token)

@@ -36,23 +36,26 @@ def owned_order(request, order_id) -> Call | None:
         order_uuid = uuid.UUID(str(order_id))
     except ValueError:
         return None
-    calls = Call.objects.filter(order_id=order_uuid, endpoint="create", outcome="ok")
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
-        return calls.first()
+        return _placing_calls(order_uuid).first()
     key = (sending.owner_id(request), order_uuid)
     with _owned_lock:
         call = _owned.get(key)
         if call is not None:
             _owned.move_to_end(key)
             return call
-    call = calls.filter(owner=key[0]).first()
+    call = _placing_calls(order_uuid).filter(owner=key[0]).first()
     if call is not None:
         with _owned_lock:
             _owned[key] = call
             while len(_owned) > _OWNED_MAX:
                 _owned.popitem(last=False)
     return call
+
+
+def _placing_calls(order_uuid: uuid.UUID):
+    return Call.objects.filter(order_id=order_uuid, endpoint="create", outcome="ok")
 
 
 _OWNED_MAX = 10_000

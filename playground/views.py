@@ -482,8 +482,9 @@ def tracker(request: HttpRequest, order_id: str) -> HttpResponse:
     """Fragment, polled every ORDER_POLL_INTERVAL seconds: one order's status.
 
     Answers 286 (stop polling) on a terminal status, on a problem polling cannot fix, and
-    after ORDER_POLL_PATIENCE seconds (then it offers “Keep waiting”). Only the owner of
-    the order may poll it; anyone else gets a 404.
+    after ORDER_POLL_PATIENCE seconds (then it offers “Keep waiting”); 204 (nothing to
+    swap) when the status is the one the page says it ``shown``. Only the owner of the
+    order may poll it; anyone else gets a 404.
     """
     call = tracking.owned_order(request, order_id)
     if call is None:
@@ -491,6 +492,10 @@ def tracker(request: HttpRequest, order_id: str) -> HttpResponse:
     stored = vault.load(request.session)
     result = tracking.poll(request, call, stored.credential if stored else None,
                            started=_started(request))
+    shown = request.GET.get("shown")
+    if shown and shown == result.status and not result.stop and result.problem is None:
+        # The page already shows this; the browser counts the seconds itself.
+        return HttpResponse(status=204)
     return _tracker_response(request, call, result)
 
 

@@ -59,8 +59,23 @@ def test_a_paid_order_keeps_polling_at_the_configured_interval(client, placed, s
     text = words(response)
     assert f"Order {order_id} paid" in text
     assert "Paid: the wallet was debited; waiting for the processor." in text
-    assert '<span class="elapsed">' in html
+    assert '<span class="elapsed" data-elapsed="' in html  # the browser keeps counting
     assert '<ol class="timeline"><li class="step-paid">' in html
+    assert "&amp;shown=paid" in html
+
+
+def test_a_poll_that_finds_what_the_page_shows_answers_204_with_nothing_to_swap(
+        client, placed):
+    order_id = placed()
+    started = f"{time.time():.3f}"
+    again = client.get(f"/orders/{order_id}/tracker?started={started}&shown=paid",
+                       HTTP_HX_REQUEST="true")
+    assert again.status_code == 204
+    assert again.content == b""
+    # A status the page does not show yet gets the full fragment.
+    fresh = client.get(f"/orders/{order_id}/tracker?started={started}&shown=unknown",
+                       HTTP_HX_REQUEST="true")
+    assert fresh.status_code == 200 and "Paid: the wallet was debited" in words(fresh)
 
 
 def test_the_tracker_start_after_a_create_polls_at_once(client, placed):

@@ -92,6 +92,17 @@
     select.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  // Trackers count their elapsed seconds here; polls only answer when something changed.
+  function tickElapsed() {
+    document.querySelectorAll(".elapsed[data-elapsed]").forEach(function (el) {
+      if (!el.dataset.shownAt) el.dataset.shownAt = String(performance.now());
+      var seconds = parseFloat(el.dataset.elapsed) +
+        (performance.now() - parseFloat(el.dataset.shownAt)) / 1000;
+      el.textContent = seconds.toFixed(1) + " s";
+    });
+  }
+  setInterval(tickElapsed, 500);
+
   document.addEventListener("DOMContentLoaded", restoreLang);
   document.addEventListener("htmx:afterSettle", restoreLang);
 })();
