@@ -759,7 +759,26 @@ def highlight(text: str, lang: str) -> str:
     """
     if lang not in _LEXERS:
         raise ValueError(f"lang must be one of {tuple(_LEXERS)}, not {lang!r}")
+    if lang in _LINE_SAFE and not _LINE_SAFE[lang].search(text):
+        return pygments.format(_tokens_by_line(text, lang), _FORMATTER)
     return pygments.highlight(text, _LEXERS[lang], _FORMATTER)
+
+
+# Python and JavaScript lexers start every line of our snippets in the state they ended the
+# line before, except inside a multi-line string: with none in the text, each line can be
+# lexed on its own and cached, so a keystroke re-lexes only the line of the body it changed.
+# (tests/test_snippets.py checks this gives exactly what lexing the whole text gives.)
+_LINE_SAFE = {"python": re.compile(r"\"\"\"|\'\'\'|\\\n"), "node": re.compile(r"`|/\*|\\\n")}
+
+
+def _tokens_by_line(text: str, lang: str):
+    for line in text.splitlines(keepends=True):
+        yield from _line_tokens(line if line.endswith("\n") else line + "\n", lang)
+
+
+@lru_cache(maxsize=4096)
+def _line_tokens(line: str, lang: str) -> tuple:
+    return tuple(_LEXERS[lang].get_tokens(line))
 
 
 # --- stylesheet ----------------------------------------------------------------------------

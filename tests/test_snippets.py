@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import ast
 import json
+import uuid
 from pathlib import Path
 
+import hypothesis
+import pygments
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from hypothesis import strategies as st
 
 from playground import snippets
 from playground.catalogue import default_body
@@ -392,3 +396,33 @@ def test_stylesheet_is_scoped_and_has_both_themes():
     # A class the light theme colours and the dark theme leaves plain is reset in the dark.
     dark = css.split("@media (prefers-color-scheme: dark) {")[1]
     assert ".highlight .k {" in dark
+
+
+# --- highlighting line by line is the same as highlighting the whole text -------------------
+
+_HOSTILE = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=24)
+
+
+@hypothesis.settings(max_examples=80, deadline=None,
+                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+@hypothesis.given(country=_HOSTILE, coupon=_HOSTILE, fname=_HOSTILE, size=st.integers(0, 2**60),
+       flavour=st.sampled_from(["single", "full"]), auth=st.sampled_from(["api-token", "bearer"]),
+       mode=st.sampled_from(["placeholder", "env", "literal"]),
+       token=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1,
+                     max_size=30),
+       extra=st.recursive(st.none() | st.booleans() | st.integers() | _HOSTILE
+                          | st.floats(allow_nan=False, allow_infinity=False),
+                          lambda inner: st.lists(inner, max_size=3)
+                          | st.dictionaries(_HOSTILE, inner, max_size=3), max_leaves=8))
+def test_line_by_line_highlighting_equals_whole_text_highlighting(
+        country, coupon, fname, size, flavour, auth, mode, token, extra):
+    body = {"type": "new_serp", "country": country, "requests": size, "coupon_code": coupon,
+            "fname": fname, "extra": extra}
+    options = SnippetOptions(base_url="http://127.0.0.1:8000/sandbox", auth=auth,
+                             token_mode=mode, token=token if mode == "literal" else "")
+    for spec in (RequestSpec.create(body), RequestSpec.status(str(uuid.uuid4())),
+                 RequestSpec.balance()):
+        for lang in ("python", "node"):
+            text = render(spec, lang, flavour, options)
+            whole = pygments.highlight(text, snippets._LEXERS[lang], snippets._FORMATTER)
+            assert snippets.highlight.__wrapped__(text, lang) == whole
