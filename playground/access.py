@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 
@@ -62,15 +63,26 @@ class AccessMiddleware:
 
 
 class HealthCheckMiddleware:
-    """Answers /healthz before host validation and the HTTPS redirect, so a container's
-    health check on 127.0.0.1 over plain HTTP works whatever ALLOWED_HOSTS says."""
+    """Lets /healthz through where the rest of the stack would turn it away: a container's
+    health check calls 127.0.0.1 over plain HTTP, whatever ALLOWED_HOSTS and the HTTPS
+    redirect say. Any other health check takes the ordinary path, like every request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+        if request.path == "/healthz" and request.method in ("GET", "HEAD") and (
+                _refused_host(request) or (settings.SECURE_SSL_REDIRECT
+                                           and not request.is_secure())):
             from playground.views import healthz
 
             return healthz(request)
         return self.get_response(request)
+
+
+def _refused_host(request) -> bool:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return True
+    return False

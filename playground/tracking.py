@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,6 +12,7 @@ from django.db.models import Q
 
 from playground import api, sending
 from playground.api import ApiError, Credential
+from playground.lru import LRU
 from playground.models import Call
 
 STATUS_TEXT = {
@@ -40,17 +39,11 @@ def owned_order(request, order_id) -> Call | None:
     if user is not None and user.is_authenticated and user.is_staff:
         return _placing_calls(order_uuid).first()
     key = (sending.owner_id(request), order_uuid)
-    with _owned_lock:
-        call = _owned.get(key)
+    call = _owned.get(key)
+    if call is None:
+        call = _placing_calls(order_uuid).filter(owner=key[0]).first()
         if call is not None:
-            _owned.move_to_end(key)
-            return call
-    call = _placing_calls(order_uuid).filter(owner=key[0]).first()
-    if call is not None:
-        with _owned_lock:
-            _owned[key] = call
-            while len(_owned) > _OWNED_MAX:
-                _owned.popitem(last=False)
+            _owned.put(key, call)
     return call
 
 
@@ -58,9 +51,7 @@ def _placing_calls(order_uuid: uuid.UUID):
     return Call.objects.filter(order_id=order_uuid, endpoint="create", outcome="ok")
 
 
-_OWNED_MAX = 10_000
-_owned: OrderedDict[tuple[str, uuid.UUID], Call] = OrderedDict()
-_owned_lock = threading.Lock()
+_owned = LRU(10_000)  # (owner, order id) -> the Call that placed it
 
 
 def recent_orders(request, limit: int = 5) -> list[Call]:
@@ -155,18 +146,15 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
     return result
 
 
-_poll_failures: dict[uuid.UUID, str] = {}
+_poll_failures = LRU(10_000)  # order id -> how its polls last failed
 
 
 def _first_failure(order_id: uuid.UUID, kind: str) -> bool:
     """True the first time polls of this order fail this way since they last worked."""
-    with _owned_lock:
-        if _poll_failures.get(order_id) == kind:
-            return False
-        if len(_poll_failures) > _OWNED_MAX:
-            _poll_failures.clear()
-        _poll_failures[order_id] = kind
-        return True
+    if _poll_failures.get(order_id) == kind:
+        return False
+    _poll_failures.put(order_id, kind)
+    return True
 
 
 def when(unix) -> datetime | None:

@@ -42,6 +42,7 @@ from playground.builder import (
     CheckoutLinkError,
     import_checkout_link,
 )
+from playground.lru import LRU
 from playground.models import Call
 from playground.sandbox.demo import DEMO_TOKENS
 from playground.spec import ENDPOINTS, PROXY_LIST, PROXY_LIST_QUERY
@@ -158,21 +159,37 @@ def preview(request: HttpRequest) -> HttpResponse:
     re-rendered instead. Invalid input leaves the last valid preview in place and only
     updates the field errors and the status line (out of band).
     """
-    builder = Builder.from_query(request.GET)
-    if request.GET.get("shape", builder.shape) != builder.shape:
-        response = TemplateResponse(request, "playground/_builder.html",
-                                    _page_context(request, builder))
-        response = retarget(reswap(response, "outerHTML"), "#builder")
-    elif builder.spec is None and request.htmx:
-        response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
-                                           {"builder": builder}), "none")
+    # The same query on the same host renders the same fragment: keep the last few hundred
+    # (never one with the user's token in it).
+    key = None if "include_token" in request.GET else (
+        api.api_base(), request.scheme, request.get_host(), request.GET.urlencode(),
+        bool(request.htmx))
+    cached = _previews.get(key) if key else None
+    if cached is not None:
+        content, page_url = cached
+        response = HttpResponse(content)
     else:
-        response = TemplateResponse(request, "playground/_preview.html",
-                                    {**_preview_context(request, builder), "oob_errors": True})
+        builder = Builder.from_query(request.GET)
+        page_url = builder.page_url()
+        if request.GET.get("shape", builder.shape) != builder.shape:
+            response = TemplateResponse(request, "playground/_builder.html",
+                                        _page_context(request, builder))
+            response = retarget(reswap(response, "outerHTML"), "#builder")
+        elif builder.spec is None and request.htmx:
+            response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
+                                               {"builder": builder}), "none")
+        else:
+            response = TemplateResponse(request, "playground/_preview.html", {
+                **_preview_context(request, builder), "oob_errors": True})
+            if key:
+                _previews.put(key, (response.render().content, page_url))
     if request.htmx:
-        response["HX-Replace-Url"] = builder.page_url()
+        response["HX-Replace-Url"] = page_url
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+_previews = LRU(512)  # (API base, scheme, host, query, htmx) -> (fragment, page URL)
 
 
 @require_GET

@@ -195,3 +195,16 @@ def test_include_my_token_without_a_stored_token_keeps_the_placeholder(client, d
     page = text(client.get(f"/preview?{FORM}{SHAPE}&include_token=1", **HX))
     assert "'api-token: <your-api-key>'" in page
     assert "No token stored yet, so the snippets keep the placeholder." in page
+
+
+def test_a_repeated_preview_is_served_from_the_cache_and_follows_the_api_base(client, db,
+                                                                              settings):
+    url = f"/preview?{FORM}{SHAPE}&coupon_code=CACHED"
+    first = client.get(url, **HX)
+    again = client.get(url, **HX)
+    assert again.content == first.content
+    assert again["HX-Replace-Url"] == first["HX-Replace-Url"]
+    assert "HX-Request" in again["Vary"]
+    settings.PROXYSCRAPE_API_BASE = "https://api.proxyscrape.com"
+    live = text(client.get(url, **HX))
+    assert "https://api.proxyscrape.com/v4/account/orders/create" in live
