@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 migrate: setup
-	$(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
 run: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
