@@ -43,7 +43,6 @@ SERVER_LOCATIONS: dict[int, str] = {
 POOL_FIELD = re.compile(r"^proxies\[([a-z]+)\]$")
 OVERRIDE_FIELDS = ("email", "fname", "lname")
 SHARED_OPTIONAL_FIELDS = ("coupon_code", *OVERRIDE_FIELDS)
-IGNORED_FIELDS = ("pay_with_credit", "no_redirect")  # forced to 1 by the server
 
 
 def pool_field(location: str) -> str:

@@ -175,7 +175,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # --- The API the playground talks to -------------------------------------------------
 # Unset means the embedded sandbox, served by this same server under /sandbox.
 PROXYSCRAPE_API_BASE = env.str("PROXYSCRAPE_API_BASE", default="").rstrip("/")
-PROXYSCRAPE_LIVE_API_BASE = "https://api.proxyscrape.com"
 API_CONNECT_TIMEOUT = env.float("API_CONNECT_TIMEOUT", default=5.0)
 API_READ_TIMEOUT = env.float("API_READ_TIMEOUT", default=15.0)
 
