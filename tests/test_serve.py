@@ -6,10 +6,7 @@ and cached for a year."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,10 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.process_support import ROOT, STAMP, clean_env, free_port
+from tests.process_support import running_make
 
 START_TIMEOUT = 30.0
-STOP_TIMEOUT = 30.0
 ORDER_TIMEOUT = 20.0
 ONE_YEAR = 31_536_000
 # The builder's default order (its form fields, as the page posts them).
@@ -41,61 +37,12 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Stop make, the start script and gunicorn (one process group) and wait for them."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            break
-        process.poll()
-        time.sleep(0.1)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=STOP_TIMEOUT)
-
-
-def _wait_until_healthy(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"make serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            response = httpx.get(f"{url}/healthz", timeout=2.0)
-        except httpx.TransportError:
-            time.sleep(0.2)
-            continue
-        # Answered by this test's gunicorn, not by something else on a reused port.
-        assert response.headers.get("server") == "gunicorn", log.read_text()
-        assert response.status_code == 200, response.text
-        return
-    pytest.fail(f"/healthz did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("serve")
-    port = free_port()
-    log = tmp / "serve.log"
-    env = clean_env(DATABASE_URL=f"sqlite:///{tmp / 'serve.sqlite3'}",
-                    SANDBOX_PROCESSING_DELAY="0.3")
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "-o", STAMP, "serve", "HOST=127.0.0.1",
-             f"PORT={port}"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(process, url, log)
+    # Answered by this test's gunicorn, not by something else on a reused port.
+    with running_make("serve", tmp_path_factory.mktemp("serve"), server="gunicorn",
+                      start_timeout=START_TIMEOUT, SANDBOX_PROCESSING_DELAY="0.3") as (url, log):
         yield Server(url, log)
-    finally:
-        _stop(process)
 
 
 @pytest.fixture(scope="module")
