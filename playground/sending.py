@@ -28,8 +28,8 @@ PERMISSIONS = {"create": "account:api_ordering:write", "status": "account:api_or
 
 def owner_id(request) -> str:
     """Who owns history rows and orders: the signed-in user, else this browser session."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    user = _user(request)
+    if user is not None:
         return f"user:{user.pk}"
     owner = request.session.get(OWNER_KEY)
     if not owner:
@@ -163,6 +163,12 @@ def _stored(text: str | None) -> str:
 def _user(request):
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
+
+
+def sees_everyone(request) -> bool:
+    """Staff see every owner's history and orders; everyone else only their own."""
+    user = _user(request)
+    return user is not None and user.is_staff
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:

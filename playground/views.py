@@ -580,8 +580,7 @@ HISTORY_PAGE = 50
 def history(request: HttpRequest) -> HttpResponse:
     """Every call this owner sent, newest first, with filters."""
     calls = Call.objects.select_related("user")
-    user = getattr(request, "user", None)
-    if not (user is not None and user.is_authenticated and user.is_staff):
+    if not sending.sees_everyone(request):
         calls = calls.filter(owner=sending.owner_id(request))
     visible = calls
     filters = {
