@@ -121,10 +121,10 @@ def send(call: Call, spec: RequestSpec, credential: Credential) -> Call:
         call.outcome = "ok" if response.ok else "api-error"
         call.error = redaction.redact(response.error or "")
         if response.ok and spec.endpoint == "create" and isinstance(response.data, str):
-            call.order_id = _uuid_or_none(response.data)
+            call.order_id = uuid_or_none(response.data)
             call.order_status = "paid" if call.order_id else ""
         elif response.ok and spec.endpoint == "status" and isinstance(response.data, dict):
-            call.order_id = _uuid_or_none(spec.order_id)
+            call.order_id = uuid_or_none(spec.order_id)
             call.order_status = str(response.data.get("status", ""))[:16]
     call.save()
     return call
@@ -143,7 +143,7 @@ def record(request, *, endpoint: str, method: str, path: str, result: ApiRespons
         duration_ms=result.elapsed_ms, response_body=_stored(result.text),
         outcome=result.kind if failed else ("ok" if result.ok else "api-error"),
         error=redaction.redact(result.message if failed else (result.error or "")),
-        order_id=_uuid_or_none(order_id) if order_id else None, order_status=order_status,
+        order_id=uuid_or_none(order_id) if order_id else None, order_status=order_status,
     )
 
 
@@ -171,7 +171,7 @@ def sees_everyone(request) -> bool:
     return user is not None and user.is_staff
 
 
-def _uuid_or_none(value) -> uuid.UUID | None:
+def uuid_or_none(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:

@@ -31,9 +31,8 @@ def owned_order(request, order_id) -> Call | None:
     404, whether the order exists or not. Who placed an order never changes, so a found
     row is remembered (per process) and a poll costs no lookup.
     """
-    try:
-        order_uuid = uuid.UUID(str(order_id))
-    except ValueError:
+    order_uuid = sending.uuid_or_none(order_id)
+    if order_uuid is None:
         return None
     if sending.sees_everyone(request):
         return _placing_calls(order_uuid).first()
