@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import quote, unquote
 
 import httpx
@@ -152,6 +153,13 @@ class SandboxTransport(httpx.BaseTransport):
                               content=content, request=request)
 
 
+def _no_cookies() -> CookieJar:
+    """A jar that keeps nothing. One client serves every user, so a cookie the API sets
+    for one user's call must not ride along on the next user's (it also spares the jar's
+    bookkeeping on every call)."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 class AccountApi:
     def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None,
                  connect_timeout: float = 5.0, read_timeout: float = 15.0):
@@ -164,6 +172,7 @@ class AccountApi:
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            cookies=_no_cookies(),
         )
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.views.debug import get_exception_reporter_class
 
-from playground import redaction, vault
+from playground import api, redaction, vault
 from playground.logs import JsonFormatter
 from playground.models import Call
 from playground.sandbox import services
@@ -354,3 +354,19 @@ def test_redaction_knows_every_token_the_vault_stored(client, db):
     token = fresh_token()
     use_token(client, token)
     assert redaction.redact(f"x{token}y") == "x[redacted]y"
+
+
+def test_a_cookie_the_api_sets_for_one_user_is_never_sent_on_anyone_elses_call():
+    """One client serves every user: it must not carry cookies from call to call."""
+    upstream = Upstream({
+        "GET /v4/account/orders/balance": lambda request: httpx.Response(
+            200, json={"success": True, "data": {"balance": 1.0, "currency": "USD"}},
+            headers={"Set-Cookie": "session=alice-only; Path=/"}),
+    })
+    client = upstream.client()
+    alice, bob = api.Credential("alice-token-123456"), api.Credential("bob-token-654321")
+    client.balance(alice)
+    client.balance(bob)
+    assert [request.headers.get("cookie") for request in upstream.requests] == [None, None]
+    assert [request.headers["api-token"] for request in upstream.requests] == [
+        "alice-token-123456", "bob-token-654321"]
