@@ -169,6 +169,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions with a cheaper load (playground/sessions.py).
+SESSION_ENGINE = "playground.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
 
