@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import CookieJar
 from urllib.parse import quote, unquote
 
 import httpx
@@ -153,11 +153,16 @@ class SandboxTransport(httpx.BaseTransport):
                               content=content, request=request)
 
 
-def _no_cookies() -> CookieJar:
+class _NoCookies(CookieJar):
     """A jar that keeps nothing. One client serves every user, so a cookie the API sets
-    for one user's call must not ride along on the next user's (it also spares the jar's
-    bookkeeping on every call)."""
-    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    for one user's call must never ride along on the next user's (keeping none also spares
+    parsing Set-Cookie on every answer)."""
+
+    def extract_cookies(self, response, request) -> None:
+        return None
+
+    def set_cookie(self, cookie) -> None:
+        return None
 
 
 class AccountApi:
@@ -172,7 +177,7 @@ class AccountApi:
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            cookies=_no_cookies(),
+            cookies=_NoCookies(),
         )
 
     def close(self) -> None:
