@@ -25,7 +25,11 @@ _PATTERNS = [
     re.compile(r"(?i)(authorization['\"]?+\s*+[:=,]\s*+['\"]?+(?:b')?+"
                r"(?:(?:bearer|basic|token|digest)\s++)?+)" + _FRESH + r"([^'\",}\]]+)"),
 ]
+# Each pattern starts with one of these words: text without any of them skips the patterns
+# (most log lines), with the same case rules as the patterns themselves.
+_HEADER_WORDS = re.compile(r"(?i)api-token|bearer|authorization")
 _known: set[str] = set()
+_longest_first: tuple[str, ...] = ()  # _known, longest first (a token may contain another)
 _lock = threading.Lock()
 _MAX_KNOWN = 10_000
 
@@ -33,21 +37,28 @@ _MAX_KNOWN = 10_000
 def remember(token: str) -> None:
     """Redact this exact token from now on (tokens shorter than 6 characters are too
     ambiguous to replace everywhere; the patterns still catch them in headers)."""
-    if len(token) < 6 or token in REDACTED:  # "redacted" would grow on every pass
+    global _longest_first
+    if token in _known or len(token) < 6 or token in REDACTED:  # "redacted" would grow
         return
     with _lock:
         if len(_known) >= _MAX_KNOWN:
             _known.clear()
         _known.add(token)
+        _longest_first = tuple(sorted(_known, key=len, reverse=True))
 
 
 def redact(text: str) -> str:
-    for token in sorted(_known, key=len, reverse=True):
+    for token in _longest_first:
         if token in text:
             text = text.replace(token, REDACTED)
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
+    if _HEADER_WORDS.search(text):
+        for pattern in _PATTERNS:
+            text = pattern.sub(_keep_name, text)
     return text
+
+
+def _keep_name(match: re.Match) -> str:
+    return match.group(1) + REDACTED
 
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message",
