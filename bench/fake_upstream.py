@@ -1,8 +1,9 @@
-"""A fake Account API for `make bench`: canned answers after a fixed delay.
+"""A fake Account API for `make bench`: canned answers after a set delay.
 
 It speaks just enough HTTP/1.1 (keep-alive, Content-Length) to stand in for the real API
 while costing almost no CPU, so the benchmark measures the playground, not its upstream.
-Run: python bench/fake_upstream.py PORT DELAY_SECONDS
+Run: python bench/fake_upstream.py PORT DELAY_SECONDS; `POST /_delay?seconds=S` changes
+the delay while it runs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 import uuid
 
 STATUS_PATH = re.compile(r"/v4/account/orders/([^/]+)/status$")
+DELAY = re.compile(r"^/_delay\?seconds=([0-9.]+)$")
+delay = 0.0
 
 
 def answer(method: str, path: str) -> tuple[int, dict]:
@@ -37,8 +40,9 @@ def answer(method: str, path: str) -> tuple[int, dict]:
     return 404, {"success": False, "error": "No such endpoint."}
 
 
-async def serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                           delay: float) -> None:
+async def serve_connection(reader: asyncio.StreamReader,
+                           writer: asyncio.StreamWriter) -> None:
+    global delay
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -52,8 +56,12 @@ async def serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamW
             if length:
                 await reader.readexactly(length)
             started = time.perf_counter()
-            await asyncio.sleep(delay)
-            status, payload = answer(method, path)
+            if method == "POST" and (change := DELAY.match(path)):
+                delay = float(change.group(1))
+                status, payload = 200, {"delay": delay}
+            else:
+                await asyncio.sleep(delay)
+                status, payload = answer(method, path)
             body = json.dumps(payload).encode()
             took = (time.perf_counter() - started) * 1000
             writer.write(
@@ -68,9 +76,10 @@ async def serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamW
         writer.close()
 
 
-async def main(port: int, delay: float) -> None:
-    server = await asyncio.start_server(
-        lambda r, w: serve_connection(r, w, delay), "127.0.0.1", port, backlog=1024)
+async def main(port: int, initial_delay: float) -> None:
+    global delay
+    delay = initial_delay
+    server = await asyncio.start_server(serve_connection, "127.0.0.1", port, backlog=1024)
     async with server:
         await server.serve_forever()
 
