@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from playground import api
 from playground.sandbox.demo import seed_demo_accounts
 from playground.sandbox.models import Account
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Django deletes the SQLite test database at the end; its -wal and -shm files (WAL
+    mode) would stay behind in the project folder, one pair per run."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME")
+    if name and database["ENGINE"] == "django.db.backends.sqlite3" and not Path(name).exists():
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(items):
