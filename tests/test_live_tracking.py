@@ -376,3 +376,24 @@ def test_a_proxy_list_fetch_records_its_duration(client, placed):
     fall_due(order_id)
     client.post(f"/orders/{order_id}/proxy-list", **HX)
     assert Call.objects.get(endpoint="proxy-list").duration_ms > 0
+
+
+def test_an_unchanged_poll_costs_one_query_reading_the_session_and_writes_nothing(
+        client, db, settings):
+    """The hot path: after the first poll, the order's owner is remembered, so a poll that
+    finds the status the page shows reads only the session, with one SELECT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paid = {"order_id": "", "status": "paid", "type": "new_datacenter_shared",
+            "created_at": int(time.time()), "updated_at": int(time.time()),
+            "subaccount": None}
+    upstream, order_id = live_order(client, settings, ok(paid))
+    assert poll(client, order_id).status_code == 200  # first poll: remembers the owner
+    with CaptureQueriesContext(connection) as queries:
+        response = poll(client, order_id, shown="paid")
+    assert response.status_code == 204
+    assert [query["sql"].split(" FROM ")[0] for query in queries] == [
+        'SELECT "session_data"']
+    assert "django_session" in queries[0]["sql"]
+    assert upstream.counts[status_path(order_id)] == 2
