@@ -2,8 +2,8 @@
 
 Every request with a session cookie loads its session (each tracker poll does, every 1.5 s
 per open tab). Django's own backend builds an ORM query for that each time; this one runs
-the same SELECT directly, which `make bench` measured at about a quarter of a millisecond
-less per request. Saving, expiry and ``clearsessions`` are Django's, unchanged.
+the same SELECT directly: 0.06 ms a load instead of 0.3 ms, measured on the development
+machine. Saving, expiry and ``clearsessions`` are Django's, unchanged.
 """
 
 from __future__ import annotations
