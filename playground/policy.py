@@ -1,9 +1,10 @@
 """The Content-Security-Policy header, built once instead of on every response.
 
 django-csp builds the header from settings on every response (0.12 ms measured on the
-development machine, a tenth of a status poll's own server time). It only comes out different with a nonce, a per-view override
-(django-csp's decorators), a report-only policy or excluded URL prefixes; a response with
-none of these gets the header built the first time. Everything else is django-csp's own
+development machine, a tenth of a status poll's own server time). It only comes out
+different with a nonce, a per-view override (django-csp's decorators), a report-only policy
+or excluded URL prefixes; a response with none of these gets the header built the first
+time. Everything else is django-csp's own
 middleware, unchanged.
 """
 
