@@ -4,8 +4,7 @@ django-csp builds the header from settings on every response (0.12 ms measured o
 development machine, a tenth of a status poll's own server time). It only comes out
 different with a nonce, a per-view override (django-csp's decorators), a report-only policy
 or excluded URL prefixes; a response with none of these gets the header built the first
-time. Everything else is django-csp's own
-middleware, unchanged.
+time. Everything else is django-csp's own middleware, unchanged.
 """
 
 from __future__ import annotations
