@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import httpx
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from playground import __version__, logs, redaction
+from playground.spec import proxy_list_path
 
 logger = logging.getLogger("playground.api")
 USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"
@@ -309,11 +310,6 @@ class AccountApi:
                 return exc.status_code, exc.text
             raise
         return response.status_code, response.error or ""
-
-
-def proxy_list_path(subaccount_id: str, account_type: str) -> str:
-    """The proxy-list path; the ids come from the API, so each is kept to one segment."""
-    return f"/v4/account/{quote(subaccount_id, safe='')}/{quote(account_type, safe='')}/proxy-list"
 
 
 def _connect_fault(exc: Exception, base: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from playground import catalogue, strictjson
 from playground.catalogue import PRODUCTS, Product, pool_field
+from playground.spec import AUTH_FORMS
 
 MAX_NUMBER = 1_000_000_000  # larger numbers are a typo, not an order
 BOOL_CHOICES = [("true", "Yes"), ("false", "No")]
@@ -253,3 +254,19 @@ class RawBodyForm(forms.Form):
             raise forms.ValidationError("The body must be a JSON object ({ ... }).",
                                         code="object")
         return value
+
+
+def _printable(value: str) -> None:
+    if not value.isprintable():
+        raise forms.ValidationError("Use printable characters only.", code="printable")
+
+
+class ProxyListSnippetForm(forms.Form):
+    """Which subaccount a proxy-list script is for: its ids as the status answer gave them."""
+
+    account_id = forms.CharField(label="AccountID", max_length=100, validators=[_printable])
+    account_type = forms.CharField(label="AccountType", max_length=100,
+                                   validators=[_printable])
+    auth = forms.ChoiceField(choices=[(a, a) for a in AUTH_FORMS], required=False)
+    flavour = forms.ChoiceField(choices=[("single", "single"), ("full", "full")],
+                                required=False)

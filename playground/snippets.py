@@ -43,7 +43,8 @@ POLL_SECONDS = 1.5
 TIME_LIMIT = 60  # seconds a full script waits for an order to settle
 
 EXTENSIONS = {"curl": "sh", "python": "py", "node": "mjs"}
-FILE_STEMS = {"create": "place-order", "status": "order-status", "balance": "balance"}
+FILE_STEMS = {"create": "place-order", "status": "order-status", "balance": "balance",
+              "proxy-list": "proxy-list"}
 
 # Characters left as they are in a URL path; anything else in an order id is %-encoded.
 _PATH_SAFE = "-._~!$&'()*+,;=:@"
@@ -125,7 +126,10 @@ def filename(spec: RequestSpec, lang: str, flavour: str = "full") -> str:
 
 
 def _url_path(spec: RequestSpec) -> str:
-    """``spec.path`` with the order id %-encoded where a URL needs it (a UUID needs none)."""
+    """``spec.path`` with the order id %-encoded where a URL needs it (a UUID needs none),
+    and the query string the endpoint takes, if any."""
+    if spec.endpoint == "proxy-list":
+        return f"{spec.path}?{spec.query}"
     return ENDPOINTS[spec.endpoint][1].format(order_id=_order_id(spec))
 
 
@@ -256,6 +260,19 @@ balance=$(field "$answer" data.balance)
 currency=$(field "$answer" data.currency)
 echo "balance: $balance $currency"
 """,
+    "proxy-list": """\
+# The list comes as plain text, one proxy a line; an error comes as a JSON answer.
+answer=$(api <<PATH>> -w '\\n%{http_code}')
+code=${answer##*$'\\n'}
+list=${answer%$'\\n'*}
+if [[ $code != 2* || $list == "{"* ]]; then
+  field "$list" data >/dev/null # stops with the API's error text
+  echo "Unexpected answer (HTTP $code): ${list:0:300}" >&2
+  exit 1
+fi
+echo "proxies: $(grep -c . <<<"$list" || true)"
+grep . <<<"$list" || true
+""",
 }
 
 _PURPOSES = {
@@ -263,6 +280,7 @@ _PURPOSES = {
               "(at most {limit} s).",
     "status": "Poll an order's status every {poll} s until it settles (at most {limit} s).",
     "balance": "Read the wallet balance that API orders are paid from.",
+    "proxy-list": "Fetch a subaccount's proxy list and print it, one ip:port a line.",
 }
 
 
@@ -285,6 +303,7 @@ def _curl_full(spec: RequestSpec, options: SnippetOptions) -> str:
         "PREFIX": options.header_prefix,
         "BODY": sh_quote(spec.body_text or ""),
         "ORDER_ID": sh_quote(_order_id(spec)),
+        "PATH": sh_quote(_url_path(spec)),
         "POLL": str(POLL_SECONDS),
         "LIMIT": str(TIME_LIMIT),
     }
@@ -438,6 +457,31 @@ def main():
 """
 
 
+_PY_MAIN_PROXY_LIST = """\
+def main():
+    try:
+        response = requests.get(
+            API_BASE + PROXY_LIST_PATH, headers={<<HEADER>>: <<VALUE>>}, timeout=30
+        )
+    except requests.RequestException as exc:
+        sys.exit(f"Request failed: {exc}")
+    text = response.text
+    # The list comes as plain text, one proxy a line; an error comes as a JSON answer.
+    if text.lstrip().startswith("{"):
+        try:
+            error = response.json().get("error")
+        except ValueError:
+            error = text[:300]
+        sys.exit(f"API error (HTTP {response.status_code}): {error}")
+    if not response.ok:
+        sys.exit(f"Unexpected answer (HTTP {response.status_code}): {text[:300]}")
+    proxies = [line.strip() for line in text.splitlines() if line.strip()]
+    print(f"proxies: {len(proxies)}")
+    for proxy in proxies:
+        print(proxy)
+"""
+
+
 def _blocks(*blocks: str, blank_lines: int = 1) -> str:
     """Join blocks of code with ``blank_lines`` empty lines between them."""
     parts = [b.strip("\n") for b in blocks if b]
@@ -462,6 +506,8 @@ def _py_full(spec: RequestSpec, options: SnippetOptions) -> str:
                       f"SETTLED = ({settled})"]
     if spec.endpoint == "status":
         constants.append(f"ORDER_ID = {py_str(_order_id(spec))}")
+    if spec.endpoint == "proxy-list":
+        constants.append(f"PROXY_LIST_PATH = {py_str(_url_path(spec))}")
     value = 'f"Bearer {TOKEN}"' if options.auth == "bearer" else "TOKEN"
     call = _PY_CALL_WITH_BODY if spec.body is not None else _PY_CALL_GET
     call = _fill(call, HEADER=py_str(options.header_name), VALUE=value) + _PY_CALL_TAIL
@@ -479,12 +525,13 @@ def _py_full(spec: RequestSpec, options: SnippetOptions) -> str:
         "\n".join(constants),
         f"PAYLOAD = {py_literal(spec.body)}" if spec.body is not None else "",
     )
-    defs = [call]
     if polls:
-        defs += [_fill(_PY_WAIT_FOR, GET_STATUS=get_status),
-                 _fill(_PY_MAIN_POLL, START=start)]
+        defs = [call, _fill(_PY_WAIT_FOR, GET_STATUS=get_status),
+                _fill(_PY_MAIN_POLL, START=start)]
+    elif spec.endpoint == "proxy-list":  # plain text, not the JSON envelope call() reads
+        defs = [_fill(_PY_MAIN_PROXY_LIST, HEADER=py_str(options.header_name), VALUE=value)]
     else:
-        defs.append(_PY_MAIN_BALANCE)
+        defs = [call, _PY_MAIN_BALANCE]
     return _blocks(head, *defs, 'if __name__ == "__main__":\n    main()', blank_lines=2)
 
 
@@ -686,6 +733,33 @@ const wallet = await call("/v4/account/orders/balance");
 console.log(`balance: ${wallet.balance} ${wallet.currency}`);
 """
 
+_JS_MAIN_PROXY_LIST = """\
+let response;
+try {
+  response = await fetch(API_BASE + PROXY_LIST_PATH, {
+    headers: { <<HEADER>>: <<VALUE>> },
+    signal: AbortSignal.timeout(30_000),
+  });
+} catch (error) {
+  fail(`Request failed: ${error.cause?.message ?? error.message}`);
+}
+const text = await response.text();
+// The list comes as plain text, one proxy a line; an error comes as a JSON answer.
+if (text.trimStart().startsWith("{")) {
+  let error;
+  try {
+    error = JSON.parse(text).error;
+  } catch {
+    error = text.slice(0, 300);
+  }
+  fail(`API error (HTTP ${response.status}): ${error}`);
+}
+if (!response.ok) fail(`Unexpected answer (HTTP ${response.status}): ${text.slice(0, 300)}`);
+const proxies = text.split("\\n").map((line) => line.trim()).filter(Boolean);
+console.log(`proxies: ${proxies.length}`);
+for (const proxy of proxies) console.log(proxy);
+"""
+
 _JS_FAIL = """\
 function fail(message) {
   console.error(message);
@@ -711,6 +785,8 @@ def _node_full(spec: RequestSpec, options: SnippetOptions) -> str:
                  "const SETTLED = [" + ", ".join(js_str(s) for s in SETTLED) + "];"]
     if spec.endpoint == "status":
         head.append(f"const ORDER_ID = {js_str(_order_id(spec))};")
+    if spec.endpoint == "proxy-list":
+        head.append(f"const PROXY_LIST_PATH = {js_str(_url_path(spec))};")
     define, send = _js_body(spec) if spec.body is not None else ([], "")
     value = "`Bearer ${TOKEN}`" if options.auth == "bearer" else "TOKEN"
     call = _JS_CALL_WITH_BODY if spec.body is not None else _JS_CALL_GET
@@ -723,10 +799,13 @@ def _node_full(spec: RequestSpec, options: SnippetOptions) -> str:
         get_status = "call(`/v4/account/orders/${orderId}/status`)"
         start = "const orderId = ORDER_ID;\nconsole.log(`order_id: ${orderId}`);"
     if polls:
-        rest = [_fill(_JS_WAIT_FOR, GET_STATUS=get_status), _fill(_JS_MAIN_POLL, START=start)]
+        rest = [call, _fill(_JS_WAIT_FOR, GET_STATUS=get_status),
+                _fill(_JS_MAIN_POLL, START=start)]
+    elif spec.endpoint == "proxy-list":  # plain text, not the JSON envelope call() reads
+        rest = [_fill(_JS_MAIN_PROXY_LIST, HEADER=_js_key(options.header_name), VALUE=value)]
     else:
-        rest = [_JS_MAIN_BALANCE]
-    return _blocks("\n".join(head), "\n".join(define), _JS_FAIL, call, *rest)
+        rest = [call, _JS_MAIN_BALANCE]
+    return _blocks("\n".join(head), "\n".join(define), _JS_FAIL, *rest)
 
 
 _RENDERERS = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import quote
 
 ENDPOINTS = {
     "create": ("POST", "/v4/account/orders/create", "Place order"),
@@ -18,6 +19,13 @@ ENDPOINTS = {
 PROXY_LIST = ("GET", "/v4/account/{subaccount_id}/{account_type}/proxy-list", "Proxy list")
 PROXY_LIST_QUERY = "type=getproxies&protocol=http&format=normal"
 AUTH_FORMS = ("api-token", "bearer")
+_ALL_ENDPOINTS = {**ENDPOINTS, "proxy-list": PROXY_LIST}
+
+
+def proxy_list_path(subaccount_id: str, account_type: str) -> str:
+    """The proxy-list path; the ids come from the API, so each is kept to one segment."""
+    return PROXY_LIST[1].format(subaccount_id=quote(subaccount_id, safe=""),
+                                account_type=quote(account_type, safe=""))
 
 
 def body_text(body: dict) -> str:
@@ -27,21 +35,29 @@ def body_text(body: dict) -> str:
 
 @dataclass(frozen=True)
 class RequestSpec:
-    endpoint: str  # a key of ENDPOINTS
+    endpoint: str  # a key of ENDPOINTS, or "proxy-list" (the step after an order)
     body: dict | None = None  # create only
     order_id: str | None = None  # status only
+    subaccount: tuple[str, str] | None = None  # proxy-list only: (AccountID, AccountType)
 
     @property
     def method(self) -> str:
-        return ENDPOINTS[self.endpoint][0]
+        return _ALL_ENDPOINTS[self.endpoint][0]
 
     @property
     def path(self) -> str:
+        """The path; a subaccount's ids (from the API) are %-encoded, one segment each."""
+        if self.endpoint == "proxy-list":
+            return proxy_list_path(*self.subaccount)
         return ENDPOINTS[self.endpoint][1].format(order_id=self.order_id)
 
     @property
+    def query(self) -> str:
+        return PROXY_LIST_QUERY if self.endpoint == "proxy-list" else ""
+
+    @property
     def label(self) -> str:
-        return ENDPOINTS[self.endpoint][2]
+        return _ALL_ENDPOINTS[self.endpoint][2]
 
     @property
     def body_text(self) -> str | None:
@@ -58,3 +74,7 @@ class RequestSpec:
     @classmethod
     def balance(cls) -> RequestSpec:
         return cls("balance")
+
+    @classmethod
+    def proxy_list(cls, account_id: str, account_type: str) -> RequestSpec:
+        return cls("proxy-list", subaccount=(account_id, account_type))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/api-orders", views.index, name="api_orders"),
     path("preview", views.preview, name="preview"),
     path("snippets/<str:lang>", views.snippet_text, name="snippet"),
+    path("snippets/proxy-list/<str:lang>", views.proxy_list_snippet, name="proxy_list_snippet"),
     path("import", views.import_checkout, name="import_checkout"),
     path("token", views.token_use, name="token_use"),
     path("token/forget", views.token_forget, name="token_forget"),

@@ -8,7 +8,7 @@ import json
 import re
 import time
 import uuid
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,10 +43,11 @@ from playground.builder import (
     CheckoutLinkError,
     import_checkout_link,
 )
+from playground.forms import ProxyListSnippetForm
 from playground.lru import LRU
 from playground.models import Call
 from playground.sandbox.demo import DEMO_TOKENS
-from playground.spec import ENDPOINTS, PROXY_LIST, PROXY_LIST_QUERY
+from playground.spec import AUTH_FORMS, ENDPOINTS, RequestSpec, proxy_list_path
 
 LANGUAGE_LABELS = {"curl": "cURL", "python": "Python", "node": "Node"}
 
@@ -465,7 +467,8 @@ def _tracker_response(request: HttpRequest, call, result) -> HttpResponse:
                "patience": int(settings.ORDER_POLL_PATIENCE)}
     subaccount = result.data.get("subaccount") if result.data else None
     if result.status == "processed" and isinstance(subaccount, dict):
-        context["proxy_snippet"] = _proxy_list_snippet(request, subaccount)
+        context["proxy_snippets"] = _proxy_list_snippets(request, call, subaccount)
+        context["order_suffix"] = f"-{call.order_id}"  # ids apart from the builder's tabs
         context["sub_added"] = tracking.when(subaccount.get("time_added"))
     if result.stop:
         response = HttpResponseStopPolling()
@@ -477,12 +480,50 @@ def _tracker_response(request: HttpRequest, call, result) -> HttpResponse:
     return TemplateResponse(request, "playground/_tracker.html", context)
 
 
-def _proxy_list_snippet(request: HttpRequest, subaccount: dict) -> str:
-    path = PROXY_LIST[1].format(subaccount_id=quote(str(subaccount.get("AccountID", ""))),
-                                account_type=quote(str(subaccount.get("AccountType", ""))))
-    url = f"{snippet_base_url(request)}{path}?{PROXY_LIST_QUERY}"
-    text = f"curl -sS {snippets.sh_quote(url)} \\\n  -H 'api-token: <your-api-key>'\n"
-    return snippets.highlight(text, "curl")
+def _proxy_list_snippets(request: HttpRequest, call, subaccount: dict) -> list[dict]:
+    """The next step for a processed order, in every language: the proxy-list call for its
+    subaccount to copy, and the complete script to download. The token is a placeholder in
+    the header form the order was placed with."""
+    account = (str(subaccount.get("AccountID", "")), str(subaccount.get("AccountType", "")))
+    spec = RequestSpec.proxy_list(*account)
+    auth = call.auth_form if call.auth_form in AUTH_FORMS else "api-token"
+    options = snippets.SnippetOptions(base_url=snippet_base_url(request), auth=auth)
+    query = urlencode({"account_id": account[0], "account_type": account[1], "auth": auth,
+                       "download": 1})
+    return [
+        {
+            "lang": lang,
+            "label": LANGUAGE_LABELS[lang],
+            "html": snippets.highlight(snippets.render(spec, lang, "single", options), lang),
+            "filename": snippets.filename(spec, lang, "full"),
+            "download_url": f"{reverse('proxy_list_snippet', args=[lang])}?{query}",
+        }
+        for lang in snippets.LANGUAGES
+    ]
+
+
+@require_GET
+def proxy_list_snippet(request: HttpRequest, lang: str) -> HttpResponse:
+    """The proxy-list call for a subaccount as plain text (``flavour``: the complete script
+    by default, or the single call), with a placeholder token."""
+    if lang not in snippets.LANGUAGES:
+        raise Http404("Unknown snippet language.")
+    form = ProxyListSnippetForm(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        return HttpResponse(f"The request is not valid: {errors}\n", status=400,
+                            content_type="text/plain; charset=utf-8")
+    spec = RequestSpec.proxy_list(form.cleaned_data["account_id"],
+                                  form.cleaned_data["account_type"])
+    flavour = form.cleaned_data["flavour"] or "full"
+    options = snippets.SnippetOptions(base_url=snippet_base_url(request),
+                                      auth=form.cleaned_data["auth"] or "api-token")
+    response = HttpResponse(snippets.render(spec, lang, flavour, options),
+                            content_type="text/plain; charset=utf-8")
+    if request.GET.get("download"):
+        name = snippets.filename(spec, lang, flavour)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _started(request: HttpRequest) -> float:
@@ -538,7 +579,7 @@ def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
         return _message(request, "error", "This order has no subaccount now.",
                         status.error or "It is not processed (or it was refunded).")
     account_id, account_type = str(subaccount["AccountID"]), str(subaccount["AccountType"])
-    path = api.proxy_list_path(account_id, account_type)
+    path = proxy_list_path(account_id, account_type)
     started = time.perf_counter()
     try:
         code, text = client.proxy_list(account_id, account_type, stored.credential)

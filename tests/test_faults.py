@@ -481,6 +481,7 @@ KNOWN_KEYS = [
     "duration", "location", "requests", "coupon_code", "email", "fname", "lname", "track",
     "download", "started", "page", "http_status", "order_status", "submission_key", "confirm",
     "next", "url", "account", "amount", "order", "lifetime", "csrfmiddlewaretoken",
+    "account_id", "account_type", "flavour",
 ]
 TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
 VALUES = st.one_of(
@@ -591,6 +592,18 @@ def test_random_previews_never_answer_500(fuzz, query, headers):
 def test_random_snippet_downloads_never_answer_500(fuzz, lang, query):
     client, check, _ = fuzz
     check(lambda: client.get(f"/snippets/{_path_segment(lang)}", QUERY_STRING=query), lang, query)
+
+
+@FUZZ
+@given(lang=st.one_of(st.sampled_from(["curl", "python", "node", "NODE", "..", "%2F"]), TEXT),
+       pairs=st.lists(st.tuples(st.sampled_from(["account_id", "account_type", "auth",
+                                                 "flavour", "download"]), VALUES),
+                      max_size=6),
+       extra=st.lists(st.tuples(KEYS, VALUES), max_size=2))
+def test_random_proxy_list_script_downloads_never_answer_500(fuzz, lang, pairs, extra):
+    client, check, _ = fuzz
+    path = f"/snippets/proxy-list/{_path_segment(lang)}"
+    check(lambda: client.get(path, QUERY_STRING=urlencode(pairs + extra)), path, pairs, extra)
 
 
 @FUZZ

@@ -111,6 +111,87 @@ def test_processed_stops_polling_and_shows_the_subaccount_card(client, placed):
     assert f"Added {added} UTC" in text
 
 
+def test_the_subaccount_cards_next_step_is_the_proxy_list_call_in_three_languages(
+        client, placed):
+    order_id = placed()
+    fall_due(order_id)
+    response = poll(client, order_id)
+    html = response.content.decode()
+    sub = services.subaccount_data(services.Order.objects.get(pk=order_id))
+    card = html.split('<div class="subaccount-card">')[1]
+    tabs = [f'<button type="button" role="tab" id="tab-{lang}-{order_id}" '
+            f'aria-controls="panel-{lang}-{order_id}" aria-selected="{selected}" '
+            f'data-lang="{lang}">{label}</button>'
+            for lang, label, selected in [("curl", "cURL", "true"), ("python", "Python", "false"),
+                                          ("node", "Node", "false")]]
+    assert "".join(tabs) in card
+    url = (f"http://testserver/sandbox/v4/account/{sub['AccountID']}/datacenter_shared"
+           "/proxy-list?type=getproxies&protocol=http&format=normal")
+    text = words(response)
+    assert f"curl -sS '{url}' \\ -H 'api-token: <your-api-key>'" in text
+    assert f'response = requests.get( "{url}", headers={{"api-token": "<your-api-key>"}},' in text
+    assert f'const response = await fetch("{url}", {{' in text
+    assert 'headers: { "api-token": "<your-api-key>" }' in text
+    for lang, name in [("curl", "proxy-list.sh"), ("python", "proxy-list.py"),
+                       ("node", "proxy-list.mjs")]:
+        assert (f'data-copy-target="proxy-code-{lang}-{order_id}"') in card
+        link = (f'href="/snippets/proxy-list/{lang}?account_id={sub["AccountID"]}'
+                f'&amp;account_type=datacenter_shared&amp;auth=api-token&amp;download=1" '
+                f'download="{name}">Download {name}</a>')
+        assert link in card
+
+
+def test_the_proxy_list_script_download_is_the_full_script_for_that_subaccount(client, db):
+    response = client.get("/snippets/proxy-list/python", {
+        "account_id": "4402", "account_type": "datacenter_shared", "auth": "bearer",
+        "download": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="proxy-list.py"'
+    text = response.content.decode()
+    assert 'API_BASE = "http://testserver/sandbox"' in text
+    assert ('PROXY_LIST_PATH = "/v4/account/4402/datacenter_shared/proxy-list'
+            '?type=getproxies&protocol=http&format=normal"') in text
+    assert '"Authorization": f"Bearer {TOKEN}"' in text
+    single = client.get("/snippets/proxy-list/curl", {
+        "account_id": "4402", "account_type": "datacenter_shared", "flavour": "single"})
+    assert single.content.decode() == (
+        "curl -sS 'http://testserver/sandbox/v4/account/4402/datacenter_shared/proxy-list"
+        "?type=getproxies&protocol=http&format=normal' \\\n  -H 'api-token: <your-api-key>'\n")
+    assert "Content-Disposition" not in single
+
+
+@pytest.mark.parametrize(("query", "error"), [
+    ({"account_type": "datacenter_shared"}, "account_id: This field is required."),
+    ({"account_id": "4402", "account_type": "x\u0007"},
+     "account_type: Use printable characters only."),
+    ({"account_id": "9" * 101, "account_type": "x"},
+     "account_id: Ensure this value has at most 100 characters (it has 101)."),
+    ({"account_id": "1", "account_type": "x", "auth": "basic"},
+     "auth: Select a valid choice. basic is not one of the available choices."),
+])
+def test_a_proxy_list_script_for_an_unusable_subaccount_is_a_400_that_says_why(
+        client, db, query, error):
+    response = client.get("/snippets/proxy-list/node", query)
+    assert response.status_code == 400
+    assert response.content.decode() == f"The request is not valid: {error}\n"
+
+
+def test_a_proxy_list_script_in_an_unknown_language_is_a_404(client, db):
+    response = client.get("/snippets/proxy-list/go", {"account_id": "1", "account_type": "x"})
+    assert response.status_code == 404
+
+
+def test_an_order_placed_with_a_bearer_token_gets_bearer_proxy_list_snippets(client, placed):
+    use_token(client, "sandbox-full", auth="bearer")
+    assert "Order placed." in words(send(client, {**CREATE_FIELDS, "auth": "bearer"}))
+    order_id = last_order_id(client)
+    fall_due(order_id)
+    text = words(poll(client, order_id))
+    assert "-H 'Authorization: Bearer <your-jwt>'" in text
+    assert "api-token" not in text.split("Next step: its proxy list")[1]
+
+
 def test_blocked_stops_polling_and_shows_the_block_reason(client, placed):
     order_id = placed("SANDBOX-BLOCK")
     fall_due(order_id)

@@ -27,7 +27,8 @@ ORDER_ID = "0bc1a40f-2a17-4c84-9b2b-f4b9d3e0b3a1"
 CREATE = RequestSpec.create(default_body())
 STATUS = RequestSpec.status(ORDER_ID)
 BALANCE = RequestSpec.balance()
-SPECS = {"create": CREATE, "status": STATUS, "balance": BALANCE}
+PROXY_LIST = RequestSpec.proxy_list("4402", "datacenter_shared")
+SPECS = {"create": CREATE, "status": STATUS, "balance": BALANCE, "proxy-list": PROXY_LIST}
 HOSTILE_TOKEN = "a'b\"c$HOME`id`\\n&;|<>[]{}()*?!#~%^ z"
 
 
@@ -120,6 +121,40 @@ def test_get_snippets_golden():
         f'const response = await fetch("{BASE}/v4/account/orders/balance", {{\n'
         '  headers: { "api-token": process.env.PROXYSCRAPE_API_TOKEN },\n'
         "});\nconsole.log(response.status, await response.text());\n")
+
+
+PROXY_URL = (f"{BASE}/v4/account/4402/datacenter_shared/proxy-list"
+             "?type=getproxies&protocol=http&format=normal")
+
+
+def test_proxy_list_single_snippets_golden():
+    assert render(PROXY_LIST, "curl", "single", options()) == (
+        f"curl -sS '{PROXY_URL}' \\\n  -H 'api-token: <your-api-key>'\n")
+    assert render(PROXY_LIST, "python", "single", options(auth="bearer")) == (
+        f'import requests\n\nresponse = requests.get(\n    "{PROXY_URL}",\n'
+        '    headers={"Authorization": "Bearer <your-jwt>"},\n'
+        "    timeout=30,\n)\nprint(response.status_code, response.text)\n")
+    assert render(PROXY_LIST, "node", "single", options()) == (
+        f'const response = await fetch("{PROXY_URL}", {{\n'
+        '  headers: { "api-token": "<your-api-key>" },\n'
+        "});\nconsole.log(response.status, await response.text());\n")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_proxy_list_full_script_prints_a_count_then_the_proxies_and_stops_on_errors(lang):
+    text = render(PROXY_LIST, lang, "full", options())
+    assert "Fetch a subaccount's proxy list and print it, one ip:port a line." in text
+    assert "proxies: " in text
+    assert "an error comes as a JSON answer" in text
+    assert "/v4/account/orders/" not in text  # no status polling: the order is done
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_proxy_list_ids_become_one_encoded_path_segment_each(lang):
+    spec = RequestSpec.proxy_list("id with space/and'quote?", "type#1")
+    text = render(spec, lang, "single", options())
+    path = "/v4/account/id%20with%20space%2Fand%27quote%3F/type%231/proxy-list?type=getproxies"
+    assert path in text
 
 
 # --- header lines per auth form and token mode ---------------------------------------------
@@ -337,6 +372,8 @@ def test_filenames():
     assert filename(CREATE, "node", "full") == "place-order.mjs"
     assert filename(STATUS, "python", "single") == "order-status-single.py"
     assert filename(BALANCE, "node", "full") == "balance.mjs"
+    assert filename(PROXY_LIST, "curl", "full") == "proxy-list.sh"
+    assert filename(PROXY_LIST, "python", "single") == "proxy-list-single.py"
 
 
 @pytest.mark.parametrize("endpoint", sorted(SPECS))

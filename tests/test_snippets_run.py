@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from playground import api
 from playground.catalogue import default_body
+from playground.sandbox import services
 from playground.sandbox.models import Order
 from playground.snippets import (
     ENV_VAR,
@@ -179,6 +181,46 @@ def test_full_script_points_a_failed_order_to_support(lang, sandbox, tmp_path):
     assert "contact support" in result.stderr
 
 
+def processed_order(live_api) -> Order:
+    """An order the sandbox has processed, so its subaccount has a proxy list."""
+    placed = live_api.create_order(default_body(), api.Credential("sandbox-full"))
+    assert placed.ok, placed.text
+    Order.objects.filter(pk=placed.data).update(due=time.time() - 1)
+    services.settle(pk=placed.data)
+    return Order.objects.get(pk=placed.data, status=Order.PROCESSED)
+
+
+def proxy_list_spec(order: Order) -> RequestSpec:
+    sub = services.subaccount_data(order)
+    return RequestSpec.proxy_list(sub["AccountID"], sub["AccountType"])
+
+
+@pytest.mark.parametrize("auth", ["api-token", "bearer"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_proxy_list_snippet_prints_the_subaccounts_proxies(lang, flavour, auth, sandbox,
+                                                            live_api, tmp_path):
+    order = processed_order(live_api)
+    result = run(proxy_list_spec(order), lang, flavour, env_options(sandbox, auth), tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = services.proxy_lines(order)
+    if flavour == "single":  # Python and Node print the HTTP status first
+        assert result.stdout.removeprefix("200 ").split() == lines
+    else:
+        assert result.stdout == f"proxies: {len(lines)}\n" + "".join(f"{x}\n" for x in lines)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_proxy_list_script_stops_with_the_apis_error_once_the_order_is_refunded(
+        lang, sandbox, live_api, tmp_path):
+    order = processed_order(live_api)
+    assert services.refund(order.pk)
+    result = run(proxy_list_spec(order), lang, "full", env_options(sandbox), tmp_path)
+    assert result.returncode != 0
+    assert services.SUBACCOUNT_NOT_FOUND in result.stderr
+    assert result.stdout == ""
+
+
 # --- against a capture server: the raw bytes that arrive -----------------------------------
 
 CAPTURED_ID = "00000000-0000-0000-0000-000000000000"
@@ -301,6 +343,15 @@ def test_full_create_script_sends_the_same_bytes(capture, workdir, lang):
     assert create["method"] == "POST" and create["body"] == spec.body_text.encode("utf-8")
     assert status["method"] == "GET"
     assert status["path"] == f"/{lang}/v4/account/orders/{CAPTURED_ID}/status"
+
+
+def test_proxy_list_ids_arrive_as_one_segment_each_in_every_language(capture, workdir):
+    spec = RequestSpec.proxy_list("id with space/and'quote?", "type#1&x")
+    for lang, [request] in send(capture, spec, LANGUAGES, "single", workdir).items():
+        assert request["method"] == "GET"
+        assert request["path"] == (f"/{lang}/v4/account/id%20with%20space%2Fand%27quote%3F"
+                                   "/type%231%26x/proxy-list"
+                                   "?type=getproxies&protocol=http&format=normal"), lang
 
 
 @pytest.mark.parametrize("auth", ["api-token", "bearer"])

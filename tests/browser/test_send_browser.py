@@ -63,6 +63,16 @@ def send_default_order_and_fetch_proxies(page: Page) -> None:
     expect(page.locator("#wallet-balance")).to_have_text(f"{before - order.price} USD")
     assert balance_of(page) == START_BALANCE - DEFAULT_ORDER_PRICE == Decimal("220.96")
 
+    # The next step's code: picking Python there shows the proxy-list call in Python.
+    card = tracker.locator(".subaccount-card")
+    card.get_by_role("tab", name="Python").click()
+    python = card.locator(f"#panel-python-{order.id}")
+    expect(python).to_be_visible()
+    expect(card.locator(f"#panel-curl-{order.id}")).to_be_hidden()
+    expect(python.locator(".code")).to_contain_text(
+        f"/v4/account/{order.subaccount_id}/datacenter_shared/proxy-list?type=getproxies")
+    expect(python.get_by_role("link", name="Download proxy-list.py")).to_be_visible()
+
     tracker.get_by_role("button", name="Fetch proxy list").click()
     proxies = tracker.locator(f"#proxies-{order.id}")
     lines = services.proxy_lines(order)
