@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 from django.conf import settings
@@ -25,7 +25,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from playground import __version__, logs, redaction
-from playground.spec import proxy_list_path
+from playground.spec import PROXY_LIST_QUERY, proxy_list_path
 
 logger = logging.getLogger("playground.api")
 USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"
@@ -302,9 +302,9 @@ class AccountApi:
                    credential: Credential) -> tuple[int, str]:
         """The proxy list as text (status, body); an error envelope comes back as its text."""
         path = proxy_list_path(subaccount_id, account_type)
-        params = {"type": "getproxies", "protocol": "http", "format": "normal"}
-        try:
-            response = self.send("GET", path, credential, params=params, expect_json=False)
+        try:  # the query the next-step snippets show, so both ask for the same list
+            response = self.send("GET", path, credential, params=dict(parse_qsl(PROXY_LIST_QUERY)),
+                                 expect_json=False)
         except ApiError as exc:
             if exc.kind == "text":
                 return exc.status_code, exc.text

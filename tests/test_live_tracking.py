@@ -452,6 +452,27 @@ def test_a_failed_proxy_list_fetch_is_recorded_and_explained(client, db, setting
     assert upstream.counts["GET /v4/account/a%2F..%2Fb/datacenter_shared/proxy-list"] == 1
 
 
+def test_fetch_proxy_list_asks_for_the_url_the_next_step_snippet_shows(client, db, settings):
+    now = int(time.time())
+    order_id = str(uuid.uuid4())
+    sub = {"AccountID": "4402", "AccountType": "datacenter_shared", "label": "x",
+           "time_added": now}
+    list_route = "GET /v4/account/4402/datacenter_shared/proxy-list"
+    upstream = Upstream({
+        CREATE: ok(order_id),
+        status_path(order_id): ok({"order_id": order_id, "status": "processed",
+                                   "created_at": now, "updated_at": now, "subaccount": sub}),
+        list_route: httpx.Response(200, text="192.0.2.1:8080\n"),
+        **wallet_routes()})
+    install_upstream(settings, upstream)
+    use_token(client, TOKEN)
+    send(client, confirm="yes")
+    shown = words(poll(client, order_id))
+    assert "192.0.2.1:8080" in words(client.post(f"/orders/{order_id}/proxy-list", **HX))
+    [fetched] = [r for r in upstream.requests if r.url.path.endswith("/proxy-list")]
+    assert f"curl -sS '{fetched.url}'" in shown
+
+
 def test_a_proxy_list_fetch_records_its_duration(client, placed):
     order_id = placed()
     fall_due(order_id)
