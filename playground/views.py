@@ -202,15 +202,24 @@ def snippet_text(request: HttpRequest, lang: str) -> HttpResponse:
     builder = Builder.from_query(request.GET)
     spec = builder.spec
     if spec is None:
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in builder.active_form.errors.items())
-        return HttpResponse(f"The request is not valid: {errors}\n", status=400,
-                            content_type="text/plain; charset=utf-8")
+        return _not_valid(builder.active_form.errors)
     text = snippets.render(spec, lang, builder.flow, _snippet_options(request, builder))
+    return _snippet_file(request, text, snippets.filename(spec, lang, builder.flow))
+
+
+def _snippet_file(request: HttpRequest, text: str, name: str) -> HttpResponse:
+    """A snippet as plain text; an attachment named ``name`` when ``download`` is asked."""
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     if request.GET.get("download"):
-        name = snippets.filename(spec, lang, builder.flow)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _not_valid(errors) -> HttpResponse:
+    """A 400 in plain text naming each field's errors."""
+    listed = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in errors.items())
+    return HttpResponse(f"The request is not valid: {listed}\n", status=400,
+                        content_type="text/plain; charset=utf-8")
 
 
 @require_GET
@@ -510,20 +519,14 @@ def proxy_list_snippet(request: HttpRequest, lang: str) -> HttpResponse:
         raise Http404("Unknown snippet language.")
     form = ProxyListSnippetForm(request.GET)
     if not form.is_valid():
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-        return HttpResponse(f"The request is not valid: {errors}\n", status=400,
-                            content_type="text/plain; charset=utf-8")
+        return _not_valid(form.errors)
     spec = RequestSpec.proxy_list(form.cleaned_data["account_id"],
                                   form.cleaned_data["account_type"])
     flavour = form.cleaned_data["flavour"] or "full"
     options = snippets.SnippetOptions(base_url=snippet_base_url(request),
                                       auth=form.cleaned_data["auth"] or "api-token")
-    response = HttpResponse(snippets.render(spec, lang, flavour, options),
-                            content_type="text/plain; charset=utf-8")
-    if request.GET.get("download"):
-        name = snippets.filename(spec, lang, flavour)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _snippet_file(request, snippets.render(spec, lang, flavour, options),
+                         snippets.filename(spec, lang, flavour))
 
 
 def _started(request: HttpRequest) -> float:
