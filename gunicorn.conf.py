@@ -25,6 +25,9 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Not SCRIPT_NAME or PATH_INFO (gunicorn's default): a trusted peer's request headers must
+# not move the app's path; a sub-path comes from FORCE_SCRIPT_NAME (settings.py).
+forwarder_headers = ""
 preload_app = True
 # No gunicornc control socket: nothing uses it, and its default path ($HOME/.gunicorn) is
 # shared by every gunicorn of the user (a second `make serve` takes it over and deletes it

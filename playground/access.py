@@ -47,7 +47,9 @@ class AccessMiddleware:
     def __call__(self, request):
         logs.bind_user(request)
         mode = settings.PLAYGROUND_AUTH
-        if mode == "none" or request.path.startswith(OPEN_PREFIXES):
+        # path_info, not path: the resolver routes on path_info, and path also holds the
+        # script name, so a forged one must not make a protected page look open.
+        if mode == "none" or request.path_info.startswith(OPEN_PREFIXES):
             return self.get_response(request)
         if request.user.is_authenticated:
             return self.get_response(request)
@@ -71,7 +73,7 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path == "/healthz" and request.method in ("GET", "HEAD") and (
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD") and (
                 _refused_host(request) or (settings.SECURE_SSL_REDIRECT
                                            and not request.is_secure())):
             from playground.views import healthz
