@@ -26,14 +26,18 @@ PERMISSIONS = {"create": "account:api_ordering:write", "status": "account:api_or
                "balance": "account:api_ordering:read"}
 
 
-def owner_id(request) -> str:
-    """Who owns history rows and orders: the signed-in user, else this browser session."""
+def owner_id(request, *, create: bool = False) -> str:
+    """Who owns history rows and orders: the signed-in user, else this browser session.
+    Reading makes no session (a visitor who only looks owns nothing, and a new owner matches
+    no row); ``create`` gives the session its owner, for a row about to be written."""
     user = _user(request)
     if user is not None:
         return f"user:{user.pk}"
     owner = request.session.get(OWNER_KEY)
     if not owner:
-        owner = request.session[OWNER_KEY] = f"session:{uuid.uuid4().hex}"
+        owner = f"session:{uuid.uuid4().hex}"
+        if create:
+            request.session[OWNER_KEY] = owner
     return owner
 
 
@@ -70,7 +74,7 @@ def claim(request, spec: RequestSpec, *, submission_key: str, builder_query: str
     in the last minute; the count and the new row are one transaction, so simultaneous
     submissions cannot all slip under the limit.
     """
-    owner = owner_id(request)
+    owner = owner_id(request, create=True)
     existing = Call.objects.filter(submission_key=submission_key, owner=owner).first() \
         if submission_key else None
     if existing is not None:
@@ -137,7 +141,7 @@ def record(request, *, endpoint: str, method: str, path: str, result: ApiRespons
     that changed something, a proxy list fetch, a balance read)."""
     failed = isinstance(result, ApiError)
     return Call.objects.create(
-        owner=owner_id(request), user=_user(request), environment=environment(),
+        owner=owner_id(request, create=True), user=_user(request), environment=environment(),
         base_url=api.api_base(), endpoint=endpoint, method=method, path=path,
         auth_form=auth, http_status=result.status_code, builder_query=builder_query,
         duration_ms=result.elapsed_ms, response_body=_stored(result.text),

@@ -4,16 +4,43 @@ Every request with a session cookie loads its session (each tracker poll does, e
 per open tab). Django's own backend builds an ORM query for that each time; this one runs
 the same SELECT directly: 0.06 ms a load instead of 0.3 ms, measured on the development
 machine. Saving, expiry and ``clearsessions`` are Django's, unchanged.
+
+Expired rows are removed by the server itself: making a new session (the only thing that
+adds rows) first deletes the expired ones, at most once every SESSION_SWEEP_INTERVAL
+seconds per process, so the table stays bounded without anyone running ``clearsessions``.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router
 from django.utils import timezone
 
+_sweep_lock = threading.Lock()
+_last_sweep = [float("-inf")]  # monotonic time of this process's last sweep
+
+
+def sweep_expired() -> bool:
+    """Delete expired sessions unless this process did so within the interval; True if it
+    did now."""
+    with _sweep_lock:
+        now = time.monotonic()
+        if now - _last_sweep[0] < settings.SESSION_SWEEP_INTERVAL:
+            return False
+        _last_sweep[0] = now
+    SessionStore.clear_expired()
+    return True
+
 
 class SessionStore(DatabaseSessionStore):
+    def create(self) -> None:
+        sweep_expired()
+        super().create()
+
     def load(self) -> dict:
         data = self._session_data_from_db()
         if data is None:

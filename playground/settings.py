@@ -176,6 +176,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "playground.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
+# Seconds between two deletions of expired sessions, done when a session is made.
+SESSION_SWEEP_INTERVAL = env.int("SESSION_SWEEP_INTERVAL", default=15 * 60)
 
 # --- The API the playground talks to -------------------------------------------------
 # Unset means the embedded sandbox, served by this same server under /sandbox.

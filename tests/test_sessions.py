@@ -11,6 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from playground import sessions
 from playground.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,60 @@ def test_tampered_session_data_loads_empty_like_djangos_backend():
     Session.objects.filter(pk=key).update(session_data="not-signed-data")
     assert SessionStore(key).load() == DjangoStore(key).load() == {}
 
+
+
+# --- no session until there is something to keep; expired ones are removed --------------------
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.mark.parametrize("path,extra", [
+    ("/", {}), ("/history", {}), ("/history?endpoint=create", HX),
+    ("/preview?endpoint=balance", HX),
+    ("/preview?endpoint=create&type=new_datacenter_shared", HX),
+    ("/?track=0b9b1f57-8a35-4c6a-9f7c-1f0e5d6b8a11", {}), ("/sandbox/", {}),
+])
+def test_an_anonymous_visitor_who_only_looks_gets_no_session(client, demo, path, extra):
+    response = client.get(path, **extra)
+    assert response.status_code == 200
+    assert Session.objects.count() == 0
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_storing_a_token_makes_the_session(client, demo):
+    assert client.post("/token", {"token": "sandbox-full"}, **HX).status_code == 200
+    session = Session.objects.get()
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value == session.session_key
+
+
+def test_a_sent_call_belongs_to_the_session_that_sent_it(client, demo):
+    client.post("/token", {"token": "sandbox-full"}, **HX)
+    key = client.get("/").context["submission_key"]
+    sent = client.post("/send", {"endpoint": "balance", "submission_key": key}, **HX)
+    assert sent.status_code == 200
+    owner = SessionStore(Session.objects.get().session_key).load()["playground.owner"]
+    assert [call.owner for call in client.get("/history").context["page"].object_list] == [
+        owner]
+
+
+def test_making_a_session_deletes_the_expired_ones(client, demo, settings):
+    settings.SESSION_SWEEP_INTERVAL = 0
+    stale = [saved(n=i) for i in range(3)]
+    kept = saved(n=9)
+    Session.objects.filter(pk__in=stale).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.post("/token", {"token": "sandbox-full"}, **HX).status_code == 200
+    mine = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert set(Session.objects.values_list("pk", flat=True)) == {kept, mine}
+
+
+def test_expired_sessions_are_swept_at_most_once_an_interval(settings):
+    settings.SESSION_SWEEP_INTERVAL = 3600
+    sessions._last_sweep[0] = float("-inf")
+    assert sessions.sweep_expired() is True
+    stale = saved(n=1)
+    Session.objects.filter(pk=stale).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert sessions.sweep_expired() is False
+    assert Session.objects.filter(pk=stale).exists()
+    settings.SESSION_SWEEP_INTERVAL = 0
+    assert sessions.sweep_expired() is True
+    assert not Session.objects.filter(pk=stale).exists()
