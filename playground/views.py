@@ -406,7 +406,8 @@ def _message(request: HttpRequest, tone: str, title: str, detail: str = "",
 
 def _rate_limited(request: HttpRequest) -> HttpResponse:
     return _message(request, "error", "Too many live orders: wait a minute.",
-                    f"At most {settings.ORDER_RATE_LIMIT} live orders a minute per user, "
+                    f"At most {settings.ORDER_RATE_LIMIT} live orders a minute "
+                    f"{'on this server' if settings.PLAYGROUND_AUTH == 'none' else 'per user'}, "
                     "to stop a runaway loop from draining the wallet. Nothing was sent.")
 
 

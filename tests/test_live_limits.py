@@ -1,6 +1,7 @@
-"""Guards on live ordering for a shared server: ORDER_RATE_LIMIT orders a minute per user
-(the next one is refused before anything is sent), and LIVE_ORDERING_ENABLED=0 (no live
-orders at all while status and balance keep working). The sandbox is limited by neither."""
+"""Guards on live ordering for a shared server: ORDER_RATE_LIMIT orders a minute per user,
+or for the whole server with PLAYGROUND_AUTH=none (the next one is refused before anything
+is sent), and LIVE_ORDERING_ENABLED=0 (no live orders at all while status and balance keep
+working). The sandbox is limited by neither."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from playground import api
 from playground.models import Call
 from playground.sandbox.models import Order
+from tests import fake_upstream as fu
 from tests.live_support import (
     BALANCE,
     BALANCE_FIELDS,
@@ -30,8 +33,10 @@ from tests.live_support import (
 )
 
 ORDER_PLACED = "Order placed."
-RATE_LIMITED = ("Too many live orders: wait a minute. At most 3 live orders a minute per "
-                "user, to stop a runaway loop from draining the wallet. Nothing was sent.")
+# PLAYGROUND_AUTH=none (the tests' default) limits the whole server; the other modes each user.
+RATE_LIMITED = ("Too many live orders: wait a minute. At most 3 live orders a minute on this "
+                "server, to stop a runaway loop from draining the wallet. Nothing was sent.")
+RATE_LIMITED_PER_USER = RATE_LIMITED.replace("on this server", "per user")
 ORDERING_OFF = ("Placing live orders is turned off here. An administrator set "
                 "LIVE_ORDERING_ENABLED=0; status and balance still work.")
 ORDER_ID = "3f1c2b9e-8d7a-4c65-b1e0-5a9f7d2c4e81"
@@ -106,10 +111,33 @@ def test_the_limit_is_per_user_across_browsers(upstream, settings):
     for _ in range(2):
         assert ORDER_PLACED in place_live_order(laptop)
     assert ORDER_PLACED in place_live_order(phone)
-    assert place_live_order(phone) == RATE_LIMITED
-    assert place_live_order(laptop) == RATE_LIMITED
+    assert place_live_order(phone) == RATE_LIMITED_PER_USER
+    assert place_live_order(laptop) == RATE_LIMITED_PER_USER
     assert ORDER_PLACED in place_live_order(other)  # someone else's minute is their own
     assert upstream.counts[CREATE] == 4
+
+
+def test_in_none_mode_fresh_sessions_share_one_limit(db, settings):
+    """A script that drops its cookie before every order is still limited: against a fake
+    upstream on a real socket, each order from a new client with no cookie."""
+    settings.PLAYGROUND_AUTH = "none"
+    settings.ORDER_RATE_LIMIT = 3
+    fake = fu.FakeUpstream().start()
+    settings.PROXYSCRAPE_API_BASE = fake.url
+    api.clients.override(None)
+    try:
+        answers = []
+        for _ in range(5):
+            fresh = Client()
+            use_token(fresh, TOKEN)
+            answers.append(place_live_order(fresh))
+        assert [ORDER_PLACED in answer for answer in answers[:3]] == [True] * 3
+        assert answers[3:] == [RATE_LIMITED, RATE_LIMITED]
+        assert fake.count(fu.CREATE) == 3
+    finally:
+        api.clients.override(None)
+        fake.stop()
+    assert fake.errors == []
 
 
 def test_the_sandbox_is_not_rate_limited(client, demo, settings):
