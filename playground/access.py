@@ -12,16 +12,32 @@ Always open: the health check, static files, the login page, and the sandbox's H
 
 from __future__ import annotations
 
+import math
+
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 
 from playground import logs
 
 OPEN_PREFIXES = ("/healthz", "/static/", "/accounts/login/", "/sandbox/v4/")
+
+
+def client_address(request) -> str | None:
+    """The peer's address for the sign-in throttle (django-axes): the socket's, as the
+    WSGI server reports it, never a forwarded header a client could set."""
+    return request.META.get("REMOTE_ADDR")
+
+
+def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in: a page that says why and for how long."""
+    minutes = math.ceil(get_cool_off(request).total_seconds() / 60)
+    return render(request, "registration/locked_out.html", {
+        "failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}, status=429)
 
 
 class RemoteUserMiddleware(auth_middleware.RemoteUserMiddleware):

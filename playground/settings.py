@@ -1,5 +1,6 @@
 """Settings, read from the environment with environs (see README, "Configuration")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -73,12 +74,24 @@ if PLAYGROUND_AUTH not in ("none", "login", "remote-user"):
         f"PLAYGROUND_AUTH must be none, login or remote-user, not {PLAYGROUND_AUTH!r}.")
 REMOTE_USER_HEADER = env.str("REMOTE_USER_HEADER", default="X-Forwarded-User")
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before the others
     "django.contrib.auth.backends.ModelBackend",
     "django.contrib.auth.backends.RemoteUserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Failed sign-ins (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name
+# from one client address, that pair is refused for LOGIN_COOLOFF_MINUTES, with a page
+# saying so (429). The address is REMOTE_ADDR, never a client-set header.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "playground.access.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "playground.access.locked_out"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in; failures clean themselves
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -94,6 +107,7 @@ INSTALLED_APPS = [
     "csp",
     "playground",
     "playground.sandbox",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "playground.urls"
@@ -227,6 +242,7 @@ LOGGING = {
         # The request log line replaces Django's own per-request lines.
         "django.server": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+from datetime import timedelta
+
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
 
 from playground.models import Call
 
@@ -121,6 +128,77 @@ def test_a_wrong_password_is_refused_on_the_login_page(client, db, login_mode):
     assert response.status_code == 200
     assert "Please enter a correct username and password." in response.content.decode()
     assert client.get("/").status_code == 302
+
+
+LOCKED_OUT = ("Too many failed sign-ins After 3 wrong passwords, signing in as this user from "
+              "your address is paused for 10 minutes. Try again then, or ask an administrator "
+              "to reset your password. Back to the sign-in page")
+
+
+@pytest.fixture
+def throttled(login_mode):
+    login_mode.AXES_FAILURE_LIMIT = 3
+    login_mode.AXES_COOLOFF_TIME = timedelta(minutes=10)
+    return login_mode
+
+
+def content_words(response) -> str:
+    main = re.search(r"<main[^>]*>(.*)</main>", response.content.decode(), re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main.group(1))).split())
+
+
+def fail_sign_ins(client, times: int) -> list:
+    return [client.post(LOGIN_URL, {"username": "ada", "password": "wrong", "next": "/"})
+            for _ in range(times)]
+
+
+def test_repeated_failed_sign_ins_lock_the_user_out_even_with_the_right_password(client, db,
+                                                                                 throttled):
+    make_user("ada")
+    answers = fail_sign_ins(client, 3)
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    response = client.post(LOGIN_URL, {"username": "ada", "password": PASSWORD, "next": "/"})
+    assert response.status_code == 429
+    assert content_words(response) == LOCKED_OUT
+    assert client.get("/").status_code == 302  # still not signed in
+
+
+def test_a_locked_out_user_signs_in_again_after_the_cool_off(client, db, throttled):
+    make_user("ada")
+    fail_sign_ins(client, 3)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=10, seconds=1))
+    sign_in(client, "ada")
+    assert client.get("/").status_code == 200
+
+
+def test_the_lockout_is_per_user_name_and_address(client, db, throttled):
+    make_user("ada")
+    make_user("grace")
+    fail_sign_ins(client, 3)
+    sign_in(client, "grace")  # another user name from the same address
+    client.post("/accounts/logout/")
+    other = Client(REMOTE_ADDR="192.0.2.7")  # the same user name from another address
+    assert other.post(LOGIN_URL, {"username": "ada", "password": PASSWORD,
+                                  "next": "/"}).status_code == 302
+
+
+def test_a_forwarded_for_header_does_not_escape_the_lockout(client, db, throttled):
+    make_user("ada")
+    for n in range(3):
+        client.post(LOGIN_URL, {"username": "ada", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    response = client.post(LOGIN_URL, {"username": "ada", "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert response.status_code == 429
+
+
+def test_a_successful_sign_in_clears_earlier_failures(client, db, throttled):
+    make_user("ada")
+    fail_sign_ins(client, 2)
+    sign_in(client, "ada")
+    client.post("/accounts/logout/")
+    assert [a.status_code for a in fail_sign_ins(client, 2)] == [200, 200]
+    sign_in(client, "ada")
 
 
 def test_login_mode_keeps_history_per_user(client, demo, login_mode):
