@@ -297,6 +297,8 @@ def token_use(request: HttpRequest) -> HttpResponse:
     redaction.remember(token)  # from here on, no log line or error report shows it
     request.session.cycle_key()  # like a sign-in: a session id known before is useless now
     vault.store(request.session, token, auth)
+    # The session's owner id is kept from now on, before any (possibly concurrent) send.
+    sending.owner_id(request, create=True)
     if not request.htmx:
         return redirect(_local_url(request, request.POST.get("next", "")))
     return _token_fragment(request, changed=True, auth=auth, notice=notice)

@@ -147,7 +147,8 @@ def test_an_expired_jwt_gets_the_401_explanation(client, secret):
 
 
 def test_use_token_starts_a_new_session_id_and_keeps_the_sessions_history(client, secret):
-    client.get("/")  # the session gets its owner id
+    use_token(client)
+    assert "HTTP 200" in page(send(client, BALANCE_FIELDS))  # the session gets its owner id
     before_key = client.session.session_key
     before_owner = client.session["playground.owner"]
     use_token(client)

@@ -76,10 +76,13 @@ def test_an_anonymous_visitor_who_only_looks_gets_no_session(client, demo, path,
     assert settings.SESSION_COOKIE_NAME not in response.cookies
 
 
-def test_storing_a_token_makes_the_session(client, demo):
+def test_storing_a_token_makes_the_session_with_its_owner_id(client, demo):
+    """The owner id is saved with the token, so two sends racing from one session (a double
+    click while the first waits on the API) agree on whose form it is."""
     assert client.post("/token", {"token": "sandbox-full"}, **HX).status_code == 200
     session = Session.objects.get()
     assert client.cookies[settings.SESSION_COOKIE_NAME].value == session.session_key
+    assert SessionStore(session.session_key).load()["playground.owner"].startswith("session:")
 
 
 def test_a_sent_call_belongs_to_the_session_that_sent_it(client, demo):
