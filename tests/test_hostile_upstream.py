@@ -6,6 +6,8 @@ create the server lost in a crash (its row left pending) shows as "outcome unkno
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -29,6 +31,7 @@ from tests.live_support import (
     use_token,
     words,
 )
+from tests.process_support import PYTHON, ROOT, clean_env
 
 pytestmark = pytest.mark.fault
 
@@ -155,6 +158,41 @@ def test_a_300_mb_answer_is_cut_at_the_cap_and_memory_stays_bounded(
             ) in words(response)
     call = Call.objects.get()
     assert (call.outcome, call.http_status, call.response_body) == ("too-large", 200, "")
+
+
+# Run in a fresh process: its peak resident size (VmHWM) before and after one call to an
+# upstream streaming 300 MB, with the default cap.
+PEAK_SCRIPT = """
+import json, sys, django
+django.setup()
+from playground import api
+
+def peak_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
+client = api.AccountApi(sys.argv[1])
+before = peak_kib()
+try:
+    client.balance(api.Credential("peak-test-token"))
+    kind = "answered"
+except api.ApiError as exc:
+    kind = exc.kind
+print(json.dumps({"kind": kind, "before": before, "after": peak_kib()}))
+"""
+
+
+def test_a_300_mb_answer_leaves_the_processs_peak_memory_near_the_cap(fake):
+    fake.set(fu.BALANCE, fu.huge())
+    env = clean_env(DJANGO_SETTINGS_MODULE="playground.test_settings", PYTHONPATH=str(ROOT))
+    done = subprocess.run([str(PYTHON), "-c", PEAK_SCRIPT, fake.url], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    measured = json.loads(done.stdout.splitlines()[-1])
+    grown_mb = (measured["after"] - measured["before"]) / 1024
+    assert grown_mb < 40, measured  # the 4 MB default cap and buffers, not 300 MB
+    assert measured["kind"] == "too-large"
 
 
 def test_a_300_mb_answer_to_a_create_is_outcome_unknown(fake, browser):
