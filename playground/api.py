@@ -3,11 +3,15 @@
 One long-lived ``httpx.Client`` per base URL with explicit timeouts, a versioned
 User-Agent and an injectable transport. Faults that are not an API answer raise
 ``ApiError``; an API answer (success or a documented error) comes back as ``ApiResponse``.
-The order POST is never retried; GETs are retried on connect errors only.
+The order POST is never retried; GETs are retried on connect errors only. Every call
+has an overall deadline (``API_DEADLINE``: each socket read or write gives up when it
+passes, so a trickling answer ends too) and reads at most ``API_MAX_RESPONSE_BYTES`` of an
+answer, streamed, so a huge one never sits in memory.
 """
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import logging
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from urllib.parse import parse_qsl, unquote
 
+import httpcore
 import httpx
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
@@ -25,7 +30,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from playground import __version__, logs, redaction
-from playground.spec import PROXY_LIST_QUERY, proxy_list_path
+from playground.spec import PROXY_LIST_QUERY, proxy_list_path, subaccount_problem
 
 logger = logging.getLogger("playground.api")
 USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"
@@ -88,7 +93,8 @@ class ApiError(Exception):
     ``read-timeout``,
     ``unknown-outcome`` (a create whose answer was lost after it was sent),
     ``server-error`` (5xx), ``bad-response`` (not JSON, truncated, wrong envelope),
-    ``redirect``, ``network`` (the connection dropped), ``text`` (a 2xx plain-text body;
+    ``redirect``, ``network`` (the connection dropped), ``too-large`` (more than
+    ``API_MAX_RESPONSE_BYTES``; reading stopped there), ``text`` (a 2xx plain-text body;
     see ``proxy_list``).
     """
 
@@ -154,6 +160,89 @@ class SandboxTransport(httpx.BaseTransport):
                               content=content, request=request)
 
 
+# When the current thread's upstream call must be over (time.monotonic()), or None.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "upstream_deadline", default=None)
+
+
+def _within_deadline(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left of the call's deadline; ``expired`` once it passed."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("The call's deadline passed.")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read and write ends by the call's deadline, however
+    slowly (a byte every few seconds) the other side trickles."""
+
+    def __init__(self, stream: httpcore.NetworkStream):
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return _DeadlineStream(self._stream.start_tls(
+            ssl_context, server_hostname, _within_deadline(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(super().connect_tcp(host, port, timeout, local_address,
+                                                   socket_options))
+
+
+def _deadline_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
+    """httpx's own transport, its sockets wrapped so that the deadline holds."""
+    transport = httpx.HTTPTransport(limits=limits)
+    transport._pool._network_backend = _DeadlineBackend()  # httpx offers no public hook
+    return transport
+
+
+class _Redirected(Exception):
+    """Raised by a response hook before httpx parses a redirect's Location (a
+    ``javascript:`` or bad-IDNA one would raise inside httpx)."""
+
+    def __init__(self, status_code: int, location: str):
+        super().__init__(location)
+        self.status_code, self.location = status_code, location
+
+
+def _stop_at_redirect(response: httpx.Response) -> None:
+    if response.has_redirect_location:
+        raise _Redirected(response.status_code, response.headers.get("location", ""))
+
+
+def _web_url(location: str) -> bool:
+    """True for an absolute http(s) URL with a host, short and printable enough to show."""
+    if len(location) > 500 or not location.isprintable():
+        return False
+    try:  # as httpx would parse it to follow it (IDNA host names included)
+        url = httpx.URL(location)
+        return url.scheme in ("http", "https") and bool(url.host)  # .host decodes IDNA
+    except (httpx.InvalidURL, ValueError):  # UnicodeError, idna's IDNAError among them
+        return False
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class _NoCookies(CookieJar):
     """A jar that keeps nothing. One client serves every user, so a cookie the API sets
     for one user's call must never ride along on the next user's (keeping none also spares
@@ -168,17 +257,22 @@ class _NoCookies(CookieJar):
 
 class AccountApi:
     def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None,
-                 connect_timeout: float = 5.0, read_timeout: float = 15.0):
+                 connect_timeout: float = 5.0, read_timeout: float = 15.0,
+                 deadline: float = 30.0, max_response_bytes: int = 4 * 1024 * 1024):
         self.base_url = base_url.rstrip("/")
         self.read_timeout = read_timeout
+        self.deadline = deadline
+        self.max_response_bytes = max_response_bytes
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
         self._client = httpx.Client(
             base_url=self.base_url,
-            transport=transport,
+            transport=transport or _deadline_transport(limits),
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            limits=limits,
             cookies=_NoCookies(),
+            event_hooks={"response": [_stop_at_redirect]},
         )
 
     def close(self) -> None:
@@ -195,12 +289,51 @@ class AccountApi:
             headers["Content-Type"] = "application/json"
         attempts = 1 if method == "POST" else 1 + GET_RETRIES
         started = time.perf_counter()
+        deadline = time.monotonic() + self.deadline
+        reset = _deadline.set(deadline)
+        try:
+            response, body = self._exchange(method, path, headers, content, params, attempts,
+                                            started, deadline)
+        except ApiError:
+            raise
+        except (httpx.InvalidURL, ValueError) as exc:  # an answer httpx could not parse
+            # (a header, a URL in it: UnicodeError and IDNAError are ValueErrors)
+            logger.exception("upstream %s %s: unexpected %s", method, path,
+                             type(exc).__name__)
+            kind = "unknown-outcome" if method == "POST" else "bad-response"
+            raise self._fault(kind, "The playground could not handle the API's answer "
+                              f"({type(exc).__name__}).", started, method, path) from exc
+        finally:
+            _deadline.reset(reset)
+        elapsed = (time.perf_counter() - started) * 1000
+        logs.add_upstream_time(elapsed)
+        logger.info("upstream %s %s %s", method, path, response.status_code,
+                    extra={"upstream": self.base_url, "endpoint": path, "method": method,
+                           "upstream_status": response.status_code,
+                           "duration_ms": round(elapsed, 2)})
+        return self._read(response, body, elapsed, method, path, expect_json)
+
+    def _exchange(self, method, path, headers, content, params, attempts, started,
+                  deadline) -> tuple[httpx.Response, bytes]:
+        """Send (retrying a GET whose connection never opened) and read the answer."""
         for attempt in range(attempts):
             retry = attempt + 1 < attempts
             try:
-                response = self._client.request(method, path, headers=headers, content=content,
-                                                 params=params)
-                break
+                request = self._client.build_request(method, path, headers=headers,
+                                                     content=content, params=params)
+                response = self._client.send(request, stream=True)
+                try:
+                    return response, self._body(response, deadline)
+                finally:
+                    response.close()
+            except _Redirected as exc:
+                raise self._redirect_fault(exc, started, method, path) from None
+            except _TooLarge:
+                raise self._fault(
+                    "too-large", f"The API's answer is larger than {_size(self.max_response_bytes)}"
+                    ", the most this playground reads (API_MAX_RESPONSE_BYTES); it stopped "
+                    "reading there.", started, method, path,
+                    status_code=response.status_code) from None
             except httpx.ConnectTimeout as exc:  # nothing was sent
                 if retry:
                     continue
@@ -221,10 +354,16 @@ class AccountApi:
                 raise self._fault("connect", f"Could not send a request to {self.base_url} "
                                   f"({type(exc).__name__}).", started, method, path) from exc
             except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+                late = time.monotonic() >= deadline
                 if method == "POST":
-                    raise self._fault("unknown-outcome", "The API did not answer in time after "
-                                      "the order was sent.", started, method, path) from exc
-                raise self._fault("read-timeout", f"No answer from {self.base_url} within "
+                    raise self._fault("unknown-outcome", "The API did not finish answering "
+                                      f"within {self.deadline:g} s (API_DEADLINE) after the "
+                                      "order was sent." if late else "The API did not answer "
+                                      "in time after the order was sent.",
+                                      started, method, path) from exc
+                raise self._fault("read-timeout", f"No complete answer from {self.base_url} "
+                                  f"within {self.deadline:g} s (API_DEADLINE)." if late else
+                                  f"No answer from {self.base_url} within "
                                   f"{self.read_timeout:g} s.", started, method, path) from exc
             except httpx.DecodingError as exc:  # an answer came, in an unreadable encoding
                 raise self._fault("bad-response", "The API's answer could not be decoded "
@@ -235,13 +374,36 @@ class AccountApi:
                                       "order was sent.", started, method, path) from exc
                 raise self._fault("network", "The connection dropped before the API answered.",
                                   started, method, path) from exc
-        elapsed = (time.perf_counter() - started) * 1000
-        logs.add_upstream_time(elapsed)
-        logger.info("upstream %s %s %s", method, path, response.status_code,
-                    extra={"upstream": self.base_url, "endpoint": path, "method": method,
-                           "upstream_status": response.status_code,
-                           "duration_ms": round(elapsed, 2)})
-        return self._read(response, elapsed, method, path, expect_json)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _body(self, response: httpx.Response, deadline: float) -> bytes:
+        """The answer's body, streamed: _TooLarge past the cap, a timeout past the deadline
+        (the sockets enforce it too; this covers transports without sockets)."""
+        cap = self.max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _TooLarge
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _TooLarge
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("The call's deadline passed.")
+        return b"".join(chunks)
+
+    def _redirect_fault(self, exc: _Redirected, started, method, path) -> ApiError:
+        if _web_url(exc.location):
+            return self._fault("redirect", f"The API answered with a redirect to "
+                               f"{exc.location}.", started, method, path,
+                               status_code=exc.status_code)
+        odd = "a redirect to a location that is not an http(s) URL"
+        if method == "POST":  # an odd answer to an order that went out: it may exist
+            return self._fault("unknown-outcome", f"The API answered the order with {odd}.",
+                               started, method, path, status_code=exc.status_code)
+        return self._fault("redirect", f"The API answered with {odd}.", started, method, path,
+                           status_code=exc.status_code)
 
     def _fault(self, kind, message, started, method, path, **extra) -> ApiError:
         logger.warning("upstream %s %s failed: %s", method, path, kind,
@@ -251,14 +413,14 @@ class AccountApi:
         return ApiError(kind, message, elapsed_ms=(time.perf_counter() - started) * 1000,
                         method=method, path=path, **extra)
 
-    def _read(self, response: httpx.Response, elapsed: float, method: str, path: str,
-              expect_json: bool) -> ApiResponse:
-        text = response.text
+    def _read(self, response: httpx.Response, body: bytes, elapsed: float, method: str,
+              path: str, expect_json: bool) -> ApiResponse:
+        try:
+            text = body.decode(response.encoding or "utf-8", errors="replace")
+        except LookupError:  # a charset Python knows only as a non-text codec (rot13)
+            text = body.decode("utf-8", errors="replace")
         common = {"status_code": response.status_code, "text": text[:20000],
                   "elapsed_ms": elapsed, "method": method, "path": path}
-        if response.is_redirect:
-            where = response.headers.get("location", "somewhere else")
-            raise ApiError("redirect", f"The API answered with a redirect to {where}.", **common)
         if response.status_code >= 500:
             raise ApiError("server-error",
                            f"The API failed with HTTP {response.status_code}.", **common)
@@ -301,6 +463,10 @@ class AccountApi:
     def proxy_list(self, subaccount_id: str, account_type: str,
                    credential: Credential) -> tuple[int, str]:
         """The proxy list as text (status, body); an error envelope comes back as its text."""
+        problem = subaccount_problem(subaccount_id, account_type)
+        if problem:  # never let the API's ids change which path is asked for
+            raise ApiError("bad-response", f"The API answered a subaccount this page cannot "
+                           f"use: {problem}", method="GET")
         path = proxy_list_path(subaccount_id, account_type)
         try:  # the query the next-step snippets show, so both ask for the same list
             response = self.send("GET", path, credential, params=dict(parse_qsl(PROXY_LIST_QUERY)),
@@ -310,6 +476,10 @@ class AccountApi:
                 return exc.status_code, exc.text
             raise
         return response.status_code, response.error or ""
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:g} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
 
 
 def _connect_fault(exc: Exception, base: str) -> tuple[str, str]:
@@ -338,7 +508,9 @@ class _Clients:
                     transport = SandboxTransport() if base == SANDBOX_INTERNAL_BASE else None
                     client = AccountApi(base, transport=transport,
                                         connect_timeout=settings.API_CONNECT_TIMEOUT,
-                                        read_timeout=settings.API_READ_TIMEOUT)
+                                        read_timeout=settings.API_READ_TIMEOUT,
+                                        deadline=settings.API_DEADLINE,
+                                        max_response_bytes=settings.API_MAX_RESPONSE_BYTES)
                     self._clients[base] = client
         return client
 

@@ -152,6 +152,32 @@ def record(request, *, endpoint: str, method: str, path: str, result: ApiRespons
     )
 
 
+# A create still pending this long after it was claimed is no longer waiting for the API (the
+# call's deadline is long past): the server stopped, or lost the call, while it was out.
+STALE_MARGIN = 15.0  # seconds, beyond API_DEADLINE
+LOST = ("No answer was recorded for this order: the server stopped (or lost the call) while "
+        "it was being sent.")
+
+
+def _stale_cutoff():
+    return timezone.now() - timedelta(seconds=settings.API_DEADLINE + STALE_MARGIN)
+
+
+def settle_stale(calls) -> int:
+    """Turn the stale pending creates among ``calls`` into "outcome unknown"; how many."""
+    return calls.filter(endpoint="create", outcome=Call.PENDING,
+                        created__lt=_stale_cutoff()).update(outcome="unknown-outcome",
+                                                            error=LOST)
+
+
+def settled(call: Call) -> Call:
+    """``call``, as "outcome unknown" if it is a stale pending create."""
+    if call.is_pending and call.endpoint == "create" and call.created < _stale_cutoff():
+        settle_stale(Call.objects.filter(pk=call.pk))
+        call.refresh_from_db()
+    return call
+
+
 def recent_orders_count(request, seconds: int = 60) -> int:
     """Create calls this owner sent in the last ``seconds`` (the live-mode rate limit).
     With PLAYGROUND_AUTH=none anyone can start a fresh session, so there the count is the
@@ -258,13 +284,16 @@ FAULT_TEXT = {
     "bad-response": ("The API's answer could not be read.",
                      "It was not complete JSON in the API's envelope (shown below). Try again; "
                      "if it persists, the API base may point at something else."),
+    "too-large": ("The API's answer was too large to read.",
+                  "The playground stopped reading it at API_MAX_RESPONSE_BYTES and kept none "
+                  "of it. Check the API base; if it is right, raise that setting."),
     "redirect": ("The API answered with a redirect.",
                  "The playground does not follow redirects for API calls. Check the API base "
                  "(https, host and path)."),
 }
 
 
-UNKNOWN_AFTER = ("unknown-outcome", "server-error", "bad-response", "network")
+UNKNOWN_AFTER = ("unknown-outcome", "server-error", "bad-response", "network", "too-large")
 
 
 def _explain_fault(call: Call, creating: bool, balance: str | None) -> Explanation:

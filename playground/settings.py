@@ -199,6 +199,10 @@ SESSION_SWEEP_INTERVAL = env.int("SESSION_SWEEP_INTERVAL", default=15 * 60)
 PROXYSCRAPE_API_BASE = env.str("PROXYSCRAPE_API_BASE", default="").rstrip("/")
 API_CONNECT_TIMEOUT = env.float("API_CONNECT_TIMEOUT", default=5.0)
 API_READ_TIMEOUT = env.float("API_READ_TIMEOUT", default=15.0)
+# Seconds one call to the API may take in all (a trickling answer ends there), and the most
+# of an answer that is read (the rest is never fetched).
+API_DEADLINE = env.float("API_DEADLINE", default=30.0)
+API_MAX_RESPONSE_BYTES = env.int("API_MAX_RESPONSE_BYTES", default=4 * 1024 * 1024)
 
 # --- The embedded sandbox -------------------------------------------------------------
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)

@@ -7,6 +7,8 @@ sends it; history stores it. So the code a user copies is the request the playgr
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -22,8 +24,26 @@ AUTH_FORMS = ("api-token", "bearer")
 _ALL_ENDPOINTS = {**ENDPOINTS, "proxy-list": PROXY_LIST}
 
 
+_ACCOUNT_TYPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a slug, as the sandbox's route takes
+
+
+def subaccount_problem(subaccount_id: str, account_type: str) -> str | None:
+    """Why these ids (from the API) cannot go into a URL, or None: the AccountID must be a
+    UUID and the AccountType a slug, so neither can be ``..`` or carry a path or query."""
+    try:
+        canonical = str(uuid.UUID(subaccount_id)) == str(subaccount_id).lower()
+    except (ValueError, TypeError, AttributeError):
+        canonical = False
+    if not canonical:
+        return "The AccountID is not a UUID."
+    if not isinstance(account_type, str) or not _ACCOUNT_TYPE.fullmatch(account_type):
+        return "The AccountType is not a plain name (letters, digits, _ and -)."
+    return None
+
+
 def proxy_list_path(subaccount_id: str, account_type: str) -> str:
-    """The proxy-list path; the ids come from the API, so each is kept to one segment."""
+    """The proxy-list path, each id kept to one segment. Ids the API answered go through
+    ``subaccount_problem`` first: ``..`` is one segment, but one that changes the path."""
     return PROXY_LIST[1].format(subaccount_id=quote(subaccount_id, safe=""),
                                 account_type=quote(account_type, safe=""))
 

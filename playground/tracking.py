@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db.models import Q
 
-from playground import api, sending
+from playground import api, redaction, sending
 from playground.api import ApiError, Credential
 from playground.lru import LRU
 from playground.models import Call
@@ -100,12 +100,14 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
                            order_id=result.order_id, auth=credential.auth)
         if exc.kind == "redirect":  # it will not fix itself by waiting
             result.problem = sending.Explanation(
-                "error", "The status check was redirected; polling stopped.", exc.message,
+                "error", "The status check was redirected; polling stopped.",
+                redaction.redact(exc.message),
                 "Check the API base (https, host and path), then press “Keep waiting”.")
             result.stop = True
             return result
         result.problem = sending.Explanation(
-            "warning", "The last status check failed; still trying.", exc.message)
+            "warning", "The last status check failed; still trying.",
+            redaction.redact(exc.message))
         _timeout(result)
         return result
     _poll_failures.pop(call.order_id, None)
@@ -114,14 +116,17 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
                        order_id=result.order_id, auth=credential.auth)
         if response.ok:
             result.problem = sending.Explanation(
-                "error", "The status check answered without an order.", response.text[:200],
+                "error", "The status check answered without an order.",
+                redaction.redact(response.text[:1000])[:200],
                 "The API base may point at something else.")
         else:
-            result.problem = sending.explain_api_error(response.status_code, response.error,
-                                                       "status")
+            result.problem = sending.explain_api_error(
+                response.status_code, redaction.redact(response.error or ""), "status")
         result.stop = True
         return result
     data = response.data
+    if isinstance(data.get("block_reason"), str):  # upstream text the page shows
+        data = {**data, "block_reason": redaction.redact(data["block_reason"])}
     result.data = data
     result.status = str(data.get("status", ""))
     result.timeline = [("paid", when(data.get("created_at")))]

@@ -5,6 +5,7 @@ fragment templates."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 import uuid
@@ -18,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
@@ -47,7 +48,13 @@ from playground.forms import ProxyListSnippetForm
 from playground.lru import LRU
 from playground.models import Call
 from playground.sandbox.demo import DEMO_TOKENS
-from playground.spec import AUTH_FORMS, ENDPOINTS, RequestSpec, proxy_list_path
+from playground.spec import (
+    AUTH_FORMS,
+    ENDPOINTS,
+    RequestSpec,
+    proxy_list_path,
+    subaccount_problem,
+)
 
 LANGUAGE_LABELS = {"curl": "cURL", "python": "Python", "node": "Node"}
 
@@ -144,7 +151,15 @@ def index(request: HttpRequest) -> HttpResponse:
         "trackers": trackers,
         "poll_started": time.time(),
     }
-    return TemplateResponse(request, "playground/index.html", context)
+    return _no_store(TemplateResponse(request, "playground/index.html", context),
+                     context.get("token_included", False))
+
+
+def _no_store(response: HttpResponse, token_included: bool) -> HttpResponse:
+    """A response holding the user's own token ("Include my token") is never cached."""
+    if token_included:
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 @require_GET
@@ -188,7 +203,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         response["HX-Replace-Url"] = page_url
     patch_vary_headers(response, ["HX-Request"])
-    return response
+    context = getattr(response, "context_data", None) or {}
+    return _no_store(response, bool(context.get("token_included")))
 
 
 _previews = LRU(512)  # (API base, scheme, host, query, htmx) -> (fragment, page URL)
@@ -203,8 +219,10 @@ def snippet_text(request: HttpRequest, lang: str) -> HttpResponse:
     spec = builder.spec
     if spec is None:
         return _not_valid(builder.active_form.errors)
-    text = snippets.render(spec, lang, builder.flow, _snippet_options(request, builder))
-    return _snippet_file(request, text, snippets.filename(spec, lang, builder.flow))
+    options = _snippet_options(request, builder)
+    text = snippets.render(spec, lang, builder.flow, options)
+    return _no_store(_snippet_file(request, text, snippets.filename(spec, lang, builder.flow)),
+                     options.token_mode == "literal")
 
 
 def _snippet_file(request: HttpRequest, text: str, name: str) -> HttpResponse:
@@ -331,28 +349,38 @@ def _read_wallet(credential) -> dict:
     try:
         balance = client.balance(credential)
     except api.ApiError as exc:
-        return {"wallet_error": exc.message}
+        return {"wallet_error": redaction.redact(exc.message)}
     if not balance.ok:
-        return {"wallet_error": f"{balance.error} ({balance.status_code})"}
-    wallet = {"balance": _money(balance.data)}
+        return {"wallet_error": redaction.redact(f"{balance.error} ({balance.status_code})")}
+    try:
+        wallet = {"balance": redaction.redact(_money(balance.data))}
+    except _Unshowable:
+        return {"wallet_error": "The API answered a balance this page cannot show."}
     try:
         me = client.me(credential)
         discount = me.data.get("api_ordering_discount") if me.ok and isinstance(
             me.data, dict) else None
     except api.ApiError:
         discount = None
-    if isinstance(discount, (int, float)) and not isinstance(discount, bool) and discount > 0:
+    if isinstance(discount, (int, float)) and not isinstance(discount, bool) \
+            and 0 < discount <= 100:
         wallet["discount"] = discount
     return wallet
+
+
+class _Unshowable(Exception):
+    """A balance number no wallet holds: NaN, infinite (1e400), or absurdly large."""
 
 
 def _money(data) -> str:
     if not isinstance(data, dict):
         return "?"
-    balance, currency = data.get("balance"), data.get("currency", "")
+    balance, currency = data.get("balance"), str(data.get("currency", ""))[:12]
     if isinstance(balance, (int, float)) and not isinstance(balance, bool):
+        if isinstance(balance, float) and not math.isfinite(balance) or abs(balance) >= 1e15:
+            raise _Unshowable
         return f"{balance:,.2f} {currency}".strip()
-    return f"{balance} {currency}".strip()
+    return f"{str(balance)[:40]} {currency}".strip()
 
 
 @require_GET
@@ -462,14 +490,20 @@ def send(request: HttpRequest) -> HttpResponse:
         return _message(request, "error", "This form belongs to another session.",
                         "Reload the page and send again.")
     if not claimed:
-        return _result_response(request, call, spec, repeat=True)
+        call = sending.settled(call)  # a create the server lost (a crash) is outcome unknown
+        return _result_response(request, call, spec, repeat=True,
+                                balance=_balance_if_unsure(call, stored.credential))
     call = sending.send(call, spec, stored.credential)
-    balance = None
-    if call.endpoint == "create" and (call.outcome == "unknown-outcome" or call.error ==
-                                      "Insufficient wallet balance." or call.outcome in (
-                                          "server-error", "bad-response", "network")):
-        balance = _read_wallet(stored.credential).get("balance")
-    return _result_response(request, call, spec, balance=balance)
+    return _result_response(request, call, spec,
+                            balance=_balance_if_unsure(call, stored.credential))
+
+
+def _balance_if_unsure(call, credential) -> str | None:
+    """The balance, read now, when a create may or may not have debited the wallet."""
+    if call.endpoint == "create" and (call.outcome in sending.UNKNOWN_AFTER
+                                      or call.error == "Insufficient wallet balance."):
+        return _read_wallet(credential).get("balance")
+    return None
 
 
 # --- order tracking -------------------------------------------------------------------------
@@ -479,7 +513,12 @@ def _tracker_response(request: HttpRequest, call, result) -> HttpResponse:
                "patience": int(settings.ORDER_POLL_PATIENCE)}
     subaccount = result.data.get("subaccount") if result.data else None
     if result.status == "processed" and isinstance(subaccount, dict):
-        context["proxy_snippets"] = _proxy_list_snippets(request, call, subaccount)
+        problem = subaccount_problem(str(subaccount.get("AccountID", "")),
+                                     str(subaccount.get("AccountType", "")))
+        if problem:  # never put such ids into a URL or a snippet
+            context["subaccount_problem"] = problem
+        else:
+            context["proxy_snippets"] = _proxy_list_snippets(request, call, subaccount)
         context["order_suffix"] = f"-{call.order_id}"  # ids apart from the builder's tabs
         context["sub_added"] = tracking.when(subaccount.get("time_added"))
     if result.stop:
@@ -523,6 +562,10 @@ def proxy_list_snippet(request: HttpRequest, lang: str) -> HttpResponse:
     form = ProxyListSnippetForm(request.GET)
     if not form.is_valid():
         return _not_valid(form.errors)
+    problem = subaccount_problem(form.cleaned_data["account_id"],
+                                 form.cleaned_data["account_type"])
+    if problem:
+        return _not_valid({"account": [problem]})
     spec = RequestSpec.proxy_list(form.cleaned_data["account_id"],
                                   form.cleaned_data["account_type"])
     flavour = form.cleaned_data["flavour"] or "full"
@@ -577,14 +620,20 @@ def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
     try:
         status = client.order_status(str(call.order_id), stored.credential)
     except api.ApiError as exc:
-        return _message(request, "error", "Could not check the order first.", exc.message)
+        return _message(request, "error", "Could not check the order first.",
+                        redaction.redact(exc.message))
     subaccount = status.data.get("subaccount") if status.ok and isinstance(
         status.data, dict) else None
     if not isinstance(subaccount, dict) or not subaccount.get("AccountID") \
             or not subaccount.get("AccountType"):
         return _message(request, "error", "This order has no subaccount now.",
-                        status.error or "It is not processed (or it was refunded).")
+                        redaction.redact(status.error or "")
+                        or "It is not processed (or it was refunded).")
     account_id, account_type = str(subaccount["AccountID"]), str(subaccount["AccountType"])
+    problem = subaccount_problem(account_id, account_type)
+    if problem:  # the path would not be the subaccount's own: ask for nothing
+        return _message(request, "error", "The API answered a subaccount this page cannot "
+                        "use, so its proxy list was not fetched.", problem)
     path = proxy_list_path(account_id, account_type)
     started = time.perf_counter()
     try:
@@ -592,7 +641,8 @@ def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
     except api.ApiError as exc:
         sending.record(request, endpoint="proxy-list", method="GET", path=path, result=exc,
                        order_id=str(call.order_id), auth=stored.credential.auth)
-        return _message(request, "error", "Could not fetch the proxy list.", exc.message)
+        return _message(request, "error", "Could not fetch the proxy list.",
+                        redaction.redact(exc.message))
     elapsed = (time.perf_counter() - started) * 1000
     refusal = _refusal(text) if 200 <= code < 300 else None  # an error envelope, not a list
     listed = 200 <= code < 300 and refusal is None
@@ -601,7 +651,8 @@ def proxy_list(request: HttpRequest, order_id: str) -> HttpResponse:
                    order_id=str(call.order_id), auth=stored.credential.auth)
     lines = [line for line in text.splitlines() if line.strip()] if listed else []
     return TemplateResponse(request, "playground/_proxy_list.html", {
-        "code": code, "listed": listed, "lines": lines, "text": refusal or text,
+        "code": code, "listed": listed, "lines": lines,
+        "text": redaction.redact(refusal or text),
         "subaccount": subaccount})
 
 
@@ -629,6 +680,7 @@ def history(request: HttpRequest) -> HttpResponse:
     calls = Call.objects.select_related("user")
     if not sending.sees_everyone(request):
         calls = calls.filter(owner=sending.owner_id(request))
+    sending.settle_stale(calls)  # creates the server lost in a crash: outcome unknown
     visible = calls
     filters = {
         "endpoint": request.GET.get("endpoint", ""),

@@ -4,7 +4,9 @@ A threaded TCP server on 127.0.0.1 with an ephemeral port speaks just enough HTT
 the playground's httpx client, one request per connection (``Connection: close``). Each
 endpoint answers normally until a test switches it to a fault: a stall past the client's
 read timeout, a reset (RST, SO_LINGER 0) before or in the middle of the answer, a 5xx with
-an HTML body, invalid or truncated JSON, a 200 with ``success: false``, or a redirect.
+an HTML body, invalid or truncated JSON, a 200 with ``success: false``, or a redirect; or
+hostile ones: a body of hundreds of MB made on the fly (never held in memory), an answer
+trickled a byte at a time, an error text echoing the caller's token.
 Every request it reads is recorded (method, path, body), so tests can count creates.
 """
 
@@ -100,7 +102,8 @@ def redirect(location: str = "https://login.example.test/sso", status: int = 302
     return Answer(status, b"", "text/html", (("Location", location),))
 
 
-def order(order_id: str, status: str = "paid", *, now: int | None = None) -> dict:
+def order(order_id: str, status: str = "paid", *, now: int | None = None,
+          subaccount: dict | None = None) -> dict:
     """An order object as CONTRACT section 3 describes it."""
     now = int(time.time()) if now is None else now
     data = {"order_id": order_id, "status": status, "type": "new_datacenter_shared",
@@ -108,7 +111,7 @@ def order(order_id: str, status: str = "paid", *, now: int | None = None) -> dic
             "paid_with_credit": True, "subaccount": None}
     if status == "processed":
         data["subaccount"] = {"AccountID": SUBACCOUNT_ID, "AccountType": "datacenter_shared",
-                              "label": "Fault suite", "time_added": now}
+                              "label": "Fault suite", "time_added": now, **(subaccount or {})}
     if status == "blocked":
         data["block_reason"] = "Blocked by the fake upstream."
     return data
@@ -147,7 +150,8 @@ def normal(exchange: _Exchange) -> None:
         fake.created.append(order_id)
         exchange.answer(envelope(order_id))
     elif name == STATUS:
-        exchange.answer(envelope(order(exchange.params["order_id"], fake.order_status)))
+        exchange.answer(envelope(order(exchange.params["order_id"], fake.order_status,
+                                       subaccount=fake.subaccount)))
     elif name == BALANCE:
         exchange.answer(envelope({"balance": 42.5, "currency": "USD"}))
     elif name == ME:
@@ -196,6 +200,50 @@ def cut_short(answer: Answer | None = None) -> Behaviour:
     short = Answer(answer.status, answer.body[: len(answer.body) // 2], answer.content_type,
                    answer.headers, length=len(answer.body))
     return answering(short)
+
+
+def huge(total: int = 300 * 1024 * 1024, *, declare_length: bool = False,
+         chunk: int = 64 * 1024) -> Behaviour:
+    """A 200 whose JSON body is ``total`` bytes, written a chunk at a time as it is made
+    (never held whole), with no Content-Length (the body ends at the close) unless
+    ``declare_length``. Counts what it managed to write in ``fake.sent``."""
+    def behave(exchange: _Exchange) -> None:
+        length = f"Content-Length: {total}\r\n" if declare_length else ""
+        exchange.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        f"{length}Connection: close\r\n\r\n").encode())
+        start, end = b'{"success": true, "data": "', b'"}'
+        exchange.write(start)
+        exchange.fake.add_sent(len(start))
+        filler = b"x" * chunk
+        left = total - len(start) - len(end)
+        while left > 0:
+            piece = filler[:left]
+            exchange.write(piece)  # OSError once the client stops reading and closes
+            exchange.fake.add_sent(len(piece))
+            left -= len(piece)
+        exchange.write(end)
+    return behave
+
+
+def trickling(answer: Answer | None = None, *, every: float = 0.2) -> Behaviour:
+    """The whole answer, status line included, one byte every ``every`` seconds: each read
+    gets something well within the read timeout, so only a deadline ends it."""
+    answer = answer or envelope({"balance": 42.5, "currency": "USD"})
+    def behave(exchange: _Exchange) -> None:
+        for byte in answer.head() + answer.body:
+            exchange.write(bytes([byte]))
+            if exchange.fake.wake.wait(every):
+                return
+    return behave
+
+
+def echoing_token(status: int = 401) -> Behaviour:
+    """The API's error envelope, its text quoting the token the request carried."""
+    def behave(exchange: _Exchange) -> None:
+        headers = exchange.received.headers
+        token = headers.get("api-token") or headers.get("authorization", "").partition(" ")[2]
+        exchange.answer(refusal(f"The token {token} is not valid here.", status))
+    return behave
 
 
 # --- the server -------------------------------------------------------------------------------
@@ -262,6 +310,8 @@ class FakeUpstream:
         self.created: list[str] = []  # order ids the normal create handed out
         self.errors: list[Exception] = []
         self.order_status = "paid"
+        self.subaccount: dict | None = None  # fields overriding a processed order's subaccount
+        self.sent = 0  # body bytes the ``huge`` behaviour managed to write
         self.stalled = threading.Semaphore(0)  # released once per stalled request
         self.wake = threading.Event()  # ends every stall (on stop)
         self._lock = threading.Lock()
@@ -294,6 +344,10 @@ class FakeUpstream:
     def record(self, received: Received) -> None:
         with self._lock:
             self.requests.append(received)
+
+    def add_sent(self, count: int) -> None:
+        with self._lock:
+            self.sent += count
 
     def count(self, name: str) -> int:
         with self._lock:

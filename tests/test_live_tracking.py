@@ -32,6 +32,8 @@ from tests.live_support import (
     words,
 )
 
+SUB_ID = "6f1d2c3b-4a5e-4f60-8172-93a4b5c6d7e8"  # a subaccount's AccountID: always a UUID
+
 
 @pytest.fixture
 def placed(client, db, demo):
@@ -143,20 +145,20 @@ def test_the_subaccount_cards_next_step_is_the_proxy_list_call_in_three_language
 
 def test_the_proxy_list_script_download_is_the_full_script_for_that_subaccount(client, db):
     response = client.get("/snippets/proxy-list/python", {
-        "account_id": "4402", "account_type": "datacenter_shared", "auth": "bearer",
+        "account_id": SUB_ID, "account_type": "datacenter_shared", "auth": "bearer",
         "download": "1"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="proxy-list.py"'
     text = response.content.decode()
     assert 'API_BASE = "http://testserver/sandbox"' in text
-    assert ('PROXY_LIST_PATH = "/v4/account/4402/datacenter_shared/proxy-list'
+    assert (f'PROXY_LIST_PATH = "/v4/account/{SUB_ID}/datacenter_shared/proxy-list'
             '?type=getproxies&protocol=http&format=normal"') in text
     assert '"Authorization": f"Bearer {TOKEN}"' in text
     single = client.get("/snippets/proxy-list/curl", {
-        "account_id": "4402", "account_type": "datacenter_shared", "flavour": "single"})
+        "account_id": SUB_ID, "account_type": "datacenter_shared", "flavour": "single"})
     assert single.content.decode() == (
-        "curl -sS 'http://testserver/sandbox/v4/account/4402/datacenter_shared/proxy-list"
+        f"curl -sS 'http://testserver/sandbox/v4/account/{SUB_ID}/datacenter_shared/proxy-list"
         "?type=getproxies&protocol=http&format=normal' \\\n  -H 'api-token: <your-api-key>'\n")
     assert "Content-Disposition" not in single
 
@@ -430,13 +432,13 @@ def test_two_tabs_polling_one_change_record_it_once(client, placed):
 def test_a_failed_proxy_list_fetch_is_recorded_and_explained(client, db, settings):
     now = int(time.time())
     order_id = str(uuid.uuid4())
-    sub = {"AccountID": "a/../b", "AccountType": "datacenter_shared", "label": "x",
+    sub = {"AccountID": SUB_ID, "AccountType": "datacenter_shared", "label": "x",
            "time_added": now}
     upstream = Upstream({
         CREATE: ok(order_id),
         status_path(order_id): ok({"order_id": order_id, "status": "processed",
                                    "created_at": now, "updated_at": now, "subaccount": sub}),
-        "GET /v4/account/a%2F..%2Fb/datacenter_shared/proxy-list": raising(
+        f"GET /v4/account/{SUB_ID}/datacenter_shared/proxy-list": raising(
             lambda r: httpx.ReadTimeout("timed out", request=r)),
         **wallet_routes()})
     install_upstream(settings, upstream)
@@ -448,16 +450,16 @@ def test_a_failed_proxy_list_fetch_is_recorded_and_explained(client, db, setting
             in words(response))
     call = Call.objects.get(endpoint="proxy-list")
     assert (call.outcome, call.path) == (
-        "read-timeout", "/v4/account/a%2F..%2Fb/datacenter_shared/proxy-list")
-    assert upstream.counts["GET /v4/account/a%2F..%2Fb/datacenter_shared/proxy-list"] == 1
+        "read-timeout", f"/v4/account/{SUB_ID}/datacenter_shared/proxy-list")
+    assert upstream.counts[f"GET /v4/account/{SUB_ID}/datacenter_shared/proxy-list"] == 1
 
 
 def test_fetch_proxy_list_asks_for_the_url_the_next_step_snippet_shows(client, db, settings):
     now = int(time.time())
     order_id = str(uuid.uuid4())
-    sub = {"AccountID": "4402", "AccountType": "datacenter_shared", "label": "x",
+    sub = {"AccountID": SUB_ID, "AccountType": "datacenter_shared", "label": "x",
            "time_added": now}
-    list_route = "GET /v4/account/4402/datacenter_shared/proxy-list"
+    list_route = f"GET /v4/account/{SUB_ID}/datacenter_shared/proxy-list"
     upstream = Upstream({
         CREATE: ok(order_id),
         status_path(order_id): ok({"order_id": order_id, "status": "processed",
