@@ -19,7 +19,10 @@ HOLD = 60.0
 def hold(stage: str) -> None:
     if os.environ.get("SLOW_START") != stage:
         return
-    Path(os.environ["SLOW_START_MARKER"]).write_text(str(os.getpid()))
+    marker = Path(os.environ["SLOW_START_MARKER"])
+    # Whole or not at all: the test reads it as soon as it exists.
+    marker.with_suffix(".partial").write_text(str(os.getpid()))
+    marker.with_suffix(".partial").replace(marker)
     time.sleep(HOLD)
 
 
