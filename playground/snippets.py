@@ -36,6 +36,8 @@ LANGUAGES = ("curl", "python", "node")
 FLAVOURS = ("single", "full")
 TOKEN_MODES = ("placeholder", "env", "literal")
 ENV_VAR = "PROXYSCRAPE_API_TOKEN"
+# What an env-mode snippet prints (and then stops, sending nothing) when ENV_VAR is unset or empty.
+ENV_MISSING = f"Set {ENV_VAR} to your API token first."
 DEFAULT_BASE_URL = "https://api.proxyscrape.com"
 PLACEHOLDERS = {"api-token": "<your-api-key>", "bearer": "<your-jwt>"}
 SETTLED = ("processed", "blocked", "failed", "refunded")  # terminal order statuses
@@ -151,8 +153,8 @@ def sh_quote(text: str) -> str:
 
 def _curl_header(options: SnippetOptions) -> str:
     prefix = f"{options.header_name}: {options.header_prefix}"
-    if options.token_mode == "env":
-        return f'"{prefix}${ENV_VAR}"'
+    if options.token_mode == "env":  # unset or empty: the shell stops before running curl
+        return f'"{prefix}${{{ENV_VAR}:?{ENV_MISSING}}}"'
     if options.token_mode == "literal":
         return sh_quote(prefix + options.token)
     return sh_quote(prefix + options.placeholder)
@@ -290,7 +292,7 @@ def _purpose(spec: RequestSpec) -> str:
 
 def _curl_full(spec: RequestSpec, options: SnippetOptions) -> str:
     if options.token_mode == "env":
-        token = f'"${{{ENV_VAR}:?Set {ENV_VAR} to your API token}}"'
+        token = f'"${{{ENV_VAR}:?{ENV_MISSING}}}"'
     elif options.token_mode == "literal":
         token = sh_quote(options.token)
     else:
@@ -346,12 +348,18 @@ def py_literal(value, indent: int = 0) -> str:
     raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
+# Env mode: TOKEN is read once, and the snippet stops with one line when it is not set.
+_PY_ENV_TOKEN = f"""\
+TOKEN = os.environ.get({py_str(ENV_VAR)})
+if not TOKEN:
+    sys.exit({py_str(ENV_MISSING)})"""
+
+
 def _py_token(options: SnippetOptions, *, single: bool) -> str:
     """The token expression (single: the whole header value, with any Bearer prefix)."""
     prefix = options.header_prefix if single else ""
     if options.token_mode == "env":
-        env = f'os.environ["{ENV_VAR}"]'
-        return f'"{prefix}" + {env}' if prefix else env
+        return f'f"{prefix}{{TOKEN}}"' if prefix else "TOKEN"
     if options.token_mode == "literal":
         return py_str(prefix + options.token)
     return py_str(prefix + options.placeholder)
@@ -362,8 +370,10 @@ def _py_single(spec: RequestSpec, options: SnippetOptions) -> str:
     if spec.body is not None:
         imports.append("import json")
     if options.token_mode == "env":
-        imports.append("import os")
+        imports += ["import os", "import sys"]
     out = [*imports, "", "import requests", ""] if imports else ["import requests", ""]
+    if options.token_mode == "env":
+        out += [_PY_ENV_TOKEN, ""]
     if spec.body is not None:
         out += [f"payload = {py_literal(spec.body)}", ""]
     call = "post" if spec.method == "POST" else "get"
@@ -494,7 +504,7 @@ def _py_full(spec: RequestSpec, options: SnippetOptions) -> str:
     imports += ["import os"] if options.token_mode == "env" else []
     imports += ["import sys"] + (["import time"] if polls else [])
     if options.token_mode == "env":
-        token = f'os.environ["{ENV_VAR}"]'
+        token = _PY_ENV_TOKEN.removeprefix("TOKEN = ")
     elif options.token_mode == "literal":
         token = py_str(options.token)
     else:
@@ -620,11 +630,28 @@ def _js_body(spec: RequestSpec) -> tuple[list[str], str]:
              f"const payloadJson = {js_template(spec.body_text)};"], "payloadJson")
 
 
+# Env mode: TOKEN is read once, and the snippet stops with one line when it is not set.
+_JS_ENV_TOKEN = f"""\
+const TOKEN = process.env.{ENV_VAR};
+if (!TOKEN) {{
+  console.error({js_str(ENV_MISSING)});
+  process.exit(1);
+}}"""
+
+# Node scripts run their steps in an async main(): no top-level await, so the same text runs
+# as an ES module (.mjs) and pasted into a CommonJS file (what `npm init -y` sets up).
+_JS_RUN_MAIN = """\
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+"""
+
+
 def _js_token(options: SnippetOptions, *, single: bool) -> str:
     prefix = options.header_prefix if single else ""
     if options.token_mode == "env":
-        env = f"process.env.{ENV_VAR}"
-        return f"`{prefix}${{{env}}}`" if prefix else env
+        return f"`{prefix}${{TOKEN}}`" if prefix else "TOKEN"
     if options.token_mode == "literal":
         return js_str(prefix + options.token)
     return js_str(prefix + options.placeholder)
@@ -635,23 +662,26 @@ def _js_key(name: str) -> str:
 
 
 def _node_single(spec: RequestSpec, options: SnippetOptions) -> str:
-    out = []
+    out = [_JS_ENV_TOKEN, ""] if options.token_mode == "env" else []
     header = f"{_js_key(options.header_name)}: {_js_token(options, single=True)}"
     url = js_str(options.base_url + _url_path(spec))
+    out.append("async function main() {")
     if spec.body is not None:
         define, send = _js_body(spec)
-        out += [*define, "", f"const response = await fetch({url}, {{", '  method: "POST",',
-                "  headers: {", f"    {header},", '    "Content-Type": "application/json",',
-                "  },"]
+        out[-1:-1] = [*define, ""]  # at the top level: a template literal keeps its lines
+        out += [f"  const response = await fetch({url}, {{", '    method: "POST",',
+                "    headers: {", f"      {header},", '      "Content-Type": "application/json",',
+                "    },"]
         if send == "payloadJson":
-            out.append("  body: payloadJson,")
+            out.append("    body: payloadJson,")
         else:
-            out += ["  // The exact JSON text the playground previewed.", f"  body: {send},"]
-        out.append("});")
+            out += ["    // The exact JSON text the playground previewed.", f"    body: {send},"]
+        out.append("  });")
     else:
-        out += [f"const response = await fetch({url}, {{", f"  headers: {{ {header} }},", "});"]
-    out.append("console.log(response.status, await response.text());")
-    return "\n".join(out) + "\n"
+        out += [f"  const response = await fetch({url}, {{", f"    headers: {{ {header} }},",
+                "  });"]
+    out += ["  console.log(response.status, await response.text());", "}", "", _JS_RUN_MAIN]
+    return "\n".join(out)
 
 
 _JS_CALL_WITH_BODY = """\
@@ -717,47 +747,53 @@ async function waitFor(orderId) {
 """
 
 _JS_MAIN_POLL = """\
+async function main() {
 <<START>>
-const order = await waitFor(orderId);
-console.log(`status: ${order.status}`);
-if (order.status === "blocked") fail(`Blocked: ${order.block_reason}`);
-if (order.status === "failed") {
-  fail(`Processing failed; contact support and quote order ${orderId}.`);
+  const order = await waitFor(orderId);
+  console.log(`status: ${order.status}`);
+  if (order.status === "blocked") fail(`Blocked: ${order.block_reason}`);
+  if (order.status === "failed") {
+    fail(`Processing failed; contact support and quote order ${orderId}.`);
+  }
+  if (order.status === "refunded") fail("Refunded: the subaccount is no longer valid.");
+  console.log(`AccountID: ${order.subaccount.AccountID}`);
 }
-if (order.status === "refunded") fail("Refunded: the subaccount is no longer valid.");
-console.log(`AccountID: ${order.subaccount.AccountID}`);
 """
 
 _JS_MAIN_BALANCE = """\
-const wallet = await call("/v4/account/orders/balance");
-console.log(`balance: ${wallet.balance} ${wallet.currency}`);
+async function main() {
+  const wallet = await call("/v4/account/orders/balance");
+  console.log(`balance: ${wallet.balance} ${wallet.currency}`);
+}
 """
 
 _JS_MAIN_PROXY_LIST = """\
-let response;
-try {
-  response = await fetch(API_BASE + PROXY_LIST_PATH, {
-    headers: { <<HEADER>>: <<VALUE>> },
-    signal: AbortSignal.timeout(30_000),
-  });
-} catch (error) {
-  fail(`Request failed: ${error.cause?.message ?? error.message}`);
-}
-const text = await response.text();
-// The list comes as plain text, one proxy a line; an error comes as a JSON answer.
-if (text.trimStart().startsWith("{")) {
-  let error;
+async function main() {
+  let response;
   try {
-    error = JSON.parse(text).error;
-  } catch {
-    error = text.slice(0, 300);
+    response = await fetch(API_BASE + PROXY_LIST_PATH, {
+      headers: { <<HEADER>>: <<VALUE>> },
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    fail(`Request failed: ${error.cause?.message ?? error.message}`);
   }
-  fail(`API error (HTTP ${response.status}): ${error}`);
+  const text = await response.text();
+  // The list comes as plain text, one proxy a line; an error comes as a JSON answer.
+  if (text.trimStart().startsWith("{")) {
+    let error;
+    try {
+      error = JSON.parse(text).error;
+    } catch {
+      error = text.slice(0, 300);
+    }
+    fail(`API error (HTTP ${response.status}): ${error}`);
+  }
+  if (!response.ok) fail(`Unexpected answer (HTTP ${response.status}): ${text.slice(0, 300)}`);
+  const proxies = text.split("\\n").map((line) => line.trim()).filter(Boolean);
+  console.log(`proxies: ${proxies.length}`);
+  for (const proxy of proxies) console.log(proxy);
 }
-if (!response.ok) fail(`Unexpected answer (HTTP ${response.status}): ${text.slice(0, 300)}`);
-const proxies = text.split("\\n").map((line) => line.trim()).filter(Boolean);
-console.log(`proxies: ${proxies.length}`);
-for (const proxy of proxies) console.log(proxy);
 """
 
 _JS_FAIL = """\
@@ -771,7 +807,7 @@ function fail(message) {
 def _node_full(spec: RequestSpec, options: SnippetOptions) -> str:
     polls = spec.endpoint in ("create", "status")
     if options.token_mode == "env":
-        token = f"process.env.{ENV_VAR};"
+        token = _JS_ENV_TOKEN.removeprefix("const TOKEN = ")
     elif options.token_mode == "literal":
         token = js_str(options.token) + ";"
     else:
@@ -793,11 +829,11 @@ def _node_full(spec: RequestSpec, options: SnippetOptions) -> str:
     call = _fill(call, HEADER=_js_key(options.header_name), VALUE=value) + _JS_CALL_TAIL
     if spec.endpoint == "create":
         get_status = 'call("GET", `/v4/account/orders/${orderId}/status`)'
-        start = (f'const orderId = await call("POST", "/v4/account/orders/create", {send});\n'
-                 "console.log(`order_id: ${orderId}`);")
+        start = (f'  const orderId = await call("POST", "/v4/account/orders/create", {send});\n'
+                 "  console.log(`order_id: ${orderId}`);")
     else:
         get_status = "call(`/v4/account/orders/${orderId}/status`)"
-        start = "const orderId = ORDER_ID;\nconsole.log(`order_id: ${orderId}`);"
+        start = "  const orderId = ORDER_ID;\n  console.log(`order_id: ${orderId}`);"
     if polls:
         rest = [call, _fill(_JS_WAIT_FOR, GET_STATUS=get_status),
                 _fill(_JS_MAIN_POLL, START=start)]
@@ -805,7 +841,7 @@ def _node_full(spec: RequestSpec, options: SnippetOptions) -> str:
         rest = [_fill(_JS_MAIN_PROXY_LIST, HEADER=_js_key(options.header_name), VALUE=value)]
     else:
         rest = [call, _JS_MAIN_BALANCE]
-    return _blocks("\n".join(head), "\n".join(define), _JS_FAIL, *rest)
+    return _blocks("\n".join(head), "\n".join(define), _JS_FAIL, *rest, _JS_RUN_MAIN)
 
 
 _RENDERERS = {

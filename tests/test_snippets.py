@@ -58,8 +58,13 @@ def test_python_single_create_golden():
     assert render(CREATE, "python", "single", options(token_mode="env")) == """\
 import json
 import os
+import sys
 
 import requests
+
+TOKEN = os.environ.get("PROXYSCRAPE_API_TOKEN")
+if not TOKEN:
+    sys.exit("Set PROXYSCRAPE_API_TOKEN to your API token first.")
 
 payload = {
     "type": "new_datacenter_shared",
@@ -73,7 +78,7 @@ payload = {
 response = requests.post(
     "http://127.0.0.1:8000/sandbox/v4/account/orders/create",
     headers={
-        "api-token": os.environ["PROXYSCRAPE_API_TOKEN"],
+        "api-token": TOKEN,
         "Content-Type": "application/json",
     },
     # The exact JSON text the playground previewed, as UTF-8.
@@ -95,32 +100,52 @@ const payload = {
   bandwidth: 0,
 };
 
-const response = await fetch("http://127.0.0.1:8000/sandbox/v4/account/orders/create", {
-  method: "POST",
-  headers: {
-    Authorization: "Bearer <your-jwt>",
-    "Content-Type": "application/json",
-  },
-  // The exact JSON text the playground previewed.
-  body: JSON.stringify(payload, null, 2),
+async function main() {
+  const response = await fetch("http://127.0.0.1:8000/sandbox/v4/account/orders/create", {
+    method: "POST",
+    headers: {
+      Authorization: "Bearer <your-jwt>",
+      "Content-Type": "application/json",
+    },
+    // The exact JSON text the playground previewed.
+    body: JSON.stringify(payload, null, 2),
+  });
+  console.log(response.status, await response.text());
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
 });
-console.log(response.status, await response.text());
 """
+
+
+NODE_RUN_MAIN = ("main().catch((error) => {\n  console.error(error);\n"
+                 "  process.exitCode = 1;\n});\n")
 
 
 def test_get_snippets_golden():
     assert render(STATUS, "curl", "single", options(token_mode="env")) == (
         f"curl -sS '{BASE}/v4/account/orders/{ORDER_ID}/status' \\\n"
-        '  -H "api-token: $PROXYSCRAPE_API_TOKEN"\n')
+        '  -H "api-token: ${PROXYSCRAPE_API_TOKEN:?'
+        'Set PROXYSCRAPE_API_TOKEN to your API token first.}"\n')
     assert render(BALANCE, "python", "single", options(auth="bearer", token_mode="env")) == (
-        "import os\n\nimport requests\n\nresponse = requests.get(\n"
+        "import os\nimport sys\n\nimport requests\n\n"
+        'TOKEN = os.environ.get("PROXYSCRAPE_API_TOKEN")\nif not TOKEN:\n'
+        '    sys.exit("Set PROXYSCRAPE_API_TOKEN to your API token first.")\n\n'
+        "response = requests.get(\n"
         f'    "{BASE}/v4/account/orders/balance",\n'
-        '    headers={"Authorization": "Bearer " + os.environ["PROXYSCRAPE_API_TOKEN"]},\n'
+        '    headers={"Authorization": f"Bearer {TOKEN}"},\n'
         "    timeout=30,\n)\nprint(response.status_code, response.text)\n")
     assert render(BALANCE, "node", "single", options(token_mode="env")) == (
-        f'const response = await fetch("{BASE}/v4/account/orders/balance", {{\n'
-        '  headers: { "api-token": process.env.PROXYSCRAPE_API_TOKEN },\n'
-        "});\nconsole.log(response.status, await response.text());\n")
+        "const TOKEN = process.env.PROXYSCRAPE_API_TOKEN;\nif (!TOKEN) {\n"
+        '  console.error("Set PROXYSCRAPE_API_TOKEN to your API token first.");\n'
+        "  process.exit(1);\n}\n\n"
+        "async function main() {\n"
+        f'  const response = await fetch("{BASE}/v4/account/orders/balance", {{\n'
+        '    headers: { "api-token": TOKEN },\n'
+        "  });\n  console.log(response.status, await response.text());\n}\n\n"
+        + NODE_RUN_MAIN)
 
 
 PROXY_URL = (f"{BASE}/v4/account/4402/datacenter_shared/proxy-list"
@@ -135,9 +160,10 @@ def test_proxy_list_single_snippets_golden():
         '    headers={"Authorization": "Bearer <your-jwt>"},\n'
         "    timeout=30,\n)\nprint(response.status_code, response.text)\n")
     assert render(PROXY_LIST, "node", "single", options()) == (
-        f'const response = await fetch("{PROXY_URL}", {{\n'
-        '  headers: { "api-token": "<your-api-key>" },\n'
-        "});\nconsole.log(response.status, await response.text());\n")
+        f'async function main() {{\n  const response = await fetch("{PROXY_URL}", {{\n'
+        '    headers: { "api-token": "<your-api-key>" },\n'
+        "  });\n  console.log(response.status, await response.text());\n}\n\n"
+        + NODE_RUN_MAIN)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -163,24 +189,26 @@ HEADER_LINES = {
     # (lang, auth, mode): the line that carries the credential in the single snippet
     ("curl", "api-token", "placeholder"): "  -H 'api-token: <your-api-key>'",
     ("curl", "bearer", "placeholder"): "  -H 'Authorization: Bearer <your-jwt>'",
-    ("curl", "api-token", "env"): '  -H "api-token: $PROXYSCRAPE_API_TOKEN"',
-    ("curl", "bearer", "env"): '  -H "Authorization: Bearer $PROXYSCRAPE_API_TOKEN"',
+    ("curl", "api-token", "env"):
+        '  -H "api-token: ${PROXYSCRAPE_API_TOKEN:?'
+        'Set PROXYSCRAPE_API_TOKEN to your API token first.}"',
+    ("curl", "bearer", "env"):
+        '  -H "Authorization: Bearer ${PROXYSCRAPE_API_TOKEN:?'
+        'Set PROXYSCRAPE_API_TOKEN to your API token first.}"',
     ("curl", "api-token", "literal"): "  -H 'api-token: it'\\''s'",
     ("curl", "bearer", "literal"): "  -H 'Authorization: Bearer it'\\''s'",
     ("python", "api-token", "placeholder"): '        "api-token": "<your-api-key>",',
     ("python", "bearer", "placeholder"): '        "Authorization": "Bearer <your-jwt>",',
-    ("python", "api-token", "env"): '        "api-token": os.environ["PROXYSCRAPE_API_TOKEN"],',
-    ("python", "bearer", "env"):
-        '        "Authorization": "Bearer " + os.environ["PROXYSCRAPE_API_TOKEN"],',
+    ("python", "api-token", "env"): '        "api-token": TOKEN,',
+    ("python", "bearer", "env"): '        "Authorization": f"Bearer {TOKEN}",',
     ("python", "api-token", "literal"): '        "api-token": "it\'s",',
     ("python", "bearer", "literal"): '        "Authorization": "Bearer it\'s",',
-    ("node", "api-token", "placeholder"): '    "api-token": "<your-api-key>",',
-    ("node", "bearer", "placeholder"): '    Authorization: "Bearer <your-jwt>",',
-    ("node", "api-token", "env"): '    "api-token": process.env.PROXYSCRAPE_API_TOKEN,',
-    ("node", "bearer", "env"):
-        "    Authorization: `Bearer ${process.env.PROXYSCRAPE_API_TOKEN}`,",
-    ("node", "api-token", "literal"): '    "api-token": "it\'s",',
-    ("node", "bearer", "literal"): '    Authorization: "Bearer it\'s",',
+    ("node", "api-token", "placeholder"): '      "api-token": "<your-api-key>",',
+    ("node", "bearer", "placeholder"): '      Authorization: "Bearer <your-jwt>",',
+    ("node", "api-token", "env"): '      "api-token": TOKEN,',
+    ("node", "bearer", "env"): "      Authorization: `Bearer ${TOKEN}`,",
+    ("node", "api-token", "literal"): '      "api-token": "it\'s",',
+    ("node", "bearer", "literal"): '      Authorization: "Bearer it\'s",',
 }
 
 
@@ -194,10 +222,10 @@ def test_credential_line(lang, auth, mode):
 FULL_TOKEN_LINES = {
     ("curl", "placeholder"): "TOKEN='<your-api-key>'  # your token here",
     ("curl", "env"):
-        'TOKEN="${PROXYSCRAPE_API_TOKEN:?Set PROXYSCRAPE_API_TOKEN to your API token}"',
+        'TOKEN="${PROXYSCRAPE_API_TOKEN:?Set PROXYSCRAPE_API_TOKEN to your API token first.}"',
     ("curl", "literal"): "TOKEN='it'\\''s'",
     ("python", "placeholder"): 'TOKEN = "<your-api-key>"  # your token here',
-    ("python", "env"): 'TOKEN = os.environ["PROXYSCRAPE_API_TOKEN"]',
+    ("python", "env"): 'TOKEN = os.environ.get("PROXYSCRAPE_API_TOKEN")',
     ("python", "literal"): 'TOKEN = "it\'s"',
     ("node", "placeholder"): 'const TOKEN = "<your-api-key>";  // your token here',
     ("node", "env"): "const TOKEN = process.env.PROXYSCRAPE_API_TOKEN;",
