@@ -1,25 +1,19 @@
-"""The snippet generators' text: exact lines per language, quoting, options, highlighting.
+"""The snippet generators' text: exact lines per language, quoting, options.
 
-Running the snippets for real is in test_snippets_run.py.
+Running the snippets for real is in test_snippets_run.py; highlighting is in
+test_highlighting.py.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import uuid
-from pathlib import Path
 
-import hypothesis
-import pygments
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from hypothesis import strategies as st
 
 from playground import snippets
 from playground.catalogue import default_body
-from playground.snippets import LANGUAGES, SnippetOptions, filename, highlight, render
+from playground.snippets import LANGUAGES, SnippetOptions, filename, render
 from playground.spec import RequestSpec
 
 BASE = "http://127.0.0.1:8000/sandbox"
@@ -410,84 +404,3 @@ def test_python_snippets_compile(endpoint, flavour):
     for mode in snippets.TOKEN_MODES:
         opts = options(token_mode=mode, token=HOSTILE_TOKEN)
         compile(render(SPECS[endpoint], "python", flavour, opts), "snippet.py", "exec")
-
-
-# --- highlighting ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("lang", [*LANGUAGES, "json"])
-def test_highlight_gives_classed_html_without_inline_styles(lang):
-    text = CREATE.body_text if lang == "json" else render(CREATE, lang, "full", options())
-    html = highlight(text, lang)
-    assert html.startswith('<div class="highlight"><pre>')
-    assert "style=" not in html
-    assert "linenos" not in html
-    assert "<span class=" in html
-
-
-def test_highlight_escapes_html():
-    html = highlight('{"fname": "<script>alert(1)</script>"}', "json")
-    assert "<script>" not in html and "&lt;script&gt;" in html
-
-
-def test_highlight_is_cached_by_input():
-    text = render(BALANCE, "node", "single", options(base_url="http://cache.test"))
-    first = highlight(text, "node")
-    before = highlight.cache_info().hits
-    assert highlight(text, "node") is first
-    assert highlight.cache_info().hits == before + 1
-
-
-def test_highlight_refuses_unknown_languages():
-    with pytest.raises(ValueError):
-        highlight("x", "ruby")
-
-
-# --- stylesheet --------------------------------------------------------------------------
-
-def test_committed_stylesheet_is_the_generators_output():
-    path = Path(settings.BASE_DIR) / "static" / snippets.STYLESHEET
-    assert path.read_text(encoding="utf-8") == snippets.stylesheet()
-
-
-def test_pygments_css_command_check_passes():
-    call_command("pygments_css", "--check")
-
-
-def test_stylesheet_is_scoped_and_has_both_themes():
-    css = snippets.stylesheet()
-    assert "@media (prefers-color-scheme: dark) {" in css
-    rules = [line.strip() for line in css.splitlines() if "{" in line and "@media" not in line]
-    assert rules and all(rule.startswith(".highlight") for rule in rules)
-    # A class the light theme colours and the dark theme leaves plain is reset in the dark.
-    dark = css.split("@media (prefers-color-scheme: dark) {")[1]
-    assert ".highlight .k {" in dark
-
-
-# --- highlighting line by line is the same as highlighting the whole text -------------------
-
-_HOSTILE = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=24)
-
-
-@hypothesis.settings(max_examples=80, deadline=None,
-                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
-@hypothesis.given(country=_HOSTILE, coupon=_HOSTILE, fname=_HOSTILE, size=st.integers(0, 2**60),
-       flavour=st.sampled_from(["single", "full"]), auth=st.sampled_from(["api-token", "bearer"]),
-       mode=st.sampled_from(["placeholder", "env", "literal"]),
-       token=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1,
-                     max_size=30),
-       extra=st.recursive(st.none() | st.booleans() | st.integers() | _HOSTILE
-                          | st.floats(allow_nan=False, allow_infinity=False),
-                          lambda inner: st.lists(inner, max_size=3)
-                          | st.dictionaries(_HOSTILE, inner, max_size=3), max_leaves=8))
-def test_line_by_line_highlighting_equals_whole_text_highlighting(
-        country, coupon, fname, size, flavour, auth, mode, token, extra):
-    body = {"type": "new_serp", "country": country, "requests": size, "coupon_code": coupon,
-            "fname": fname, "extra": extra}
-    options = SnippetOptions(base_url="http://127.0.0.1:8000/sandbox", auth=auth,
-                             token_mode=mode, token=token if mode == "literal" else "")
-    for spec in (RequestSpec.create(body), RequestSpec.status(str(uuid.uuid4())),
-                 RequestSpec.balance()):
-        for lang in ("python", "node"):
-            text = render(spec, lang, flavour, options)
-            whole = pygments.highlight(text, snippets._LEXERS[lang], snippets._FORMATTER)
-            assert snippets.highlight.__wrapped__(text, lang) == whole
