@@ -1,4 +1,4 @@
-"""The snippet generators' text: exact lines per language, quoting, options.
+"""The snippet generators' text: exact lines per language, quoting, options, imports.
 
 Running the snippets for real is in test_snippets_run.py; highlighting is in
 test_highlighting.py.
@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import ast
 import json
+from pathlib import Path
 
 import pytest
 
 from playground import snippets
 from playground.catalogue import default_body
 from playground.snippets import LANGUAGES, SnippetOptions, filename, render
+from playground.snippets.curl import sh_quote
+from playground.snippets.js_values import js_exact, js_template
+from playground.snippets.python import py_literal
 from playground.spec import RequestSpec
 
 BASE = "http://127.0.0.1:8000/sandbox"
@@ -342,16 +346,16 @@ def test_python_payload_literal_is_the_body():
 
 
 def test_python_literal_special_floats():
-    assert snippets.py_literal(float("nan")) == 'float("nan")'
-    assert snippets.py_literal(float("-inf")) == '-float("inf")'
-    assert snippets.py_literal(0.1) == "0.1"
+    assert py_literal(float("nan")) == 'float("nan")'
+    assert py_literal(float("-inf")) == '-float("inf")'
+    assert py_literal(0.1) == "0.1"
 
 
 def test_curl_body_is_single_quoted_json_text():
     spec = RequestSpec.create(TRICKY)
     text = render(spec, "curl", "single", options())
-    assert f"  --data-raw {snippets.sh_quote(spec.body_text)}\n" in text
-    assert snippets.sh_quote("it's") == "'it'\\''s'"
+    assert f"  --data-raw {sh_quote(spec.body_text)}\n" in text
+    assert sh_quote("it's") == "'it'\\''s'"
 
 
 def test_node_uses_an_object_literal_when_javascript_keeps_the_body():
@@ -377,13 +381,13 @@ def test_node_embeds_the_json_text_when_javascript_would_change_it(body):
 
 
 def test_js_template_literal_escapes():
-    assert snippets.js_template("a`b${c}$d\\e\n\u2028") == "`a\\`b\\${c}$d\\\\e\n\\u2028`"
+    assert js_template("a`b${c}$d\\e\n\u2028") == "`a\\`b\\${c}$d\\\\e\n\\u2028`"
 
 
 def test_js_exact_limits():
-    assert snippets.js_exact({"01": 1, "-1": 2, "a": [2**53, -(2**53)]})
-    assert not snippets.js_exact({"4294967294": 1})
-    assert snippets.js_exact({"4294967295": 1})  # not an array index: order kept
+    assert js_exact({"01": 1, "-1": 2, "a": [2**53, -(2**53)]})
+    assert not js_exact({"4294967294": 1})
+    assert js_exact({"4294967295": 1})  # not an array index: order kept
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -404,3 +408,44 @@ def test_python_snippets_compile(endpoint, flavour):
     for mode in snippets.TOKEN_MODES:
         opts = options(token_mode=mode, token=HOSTILE_TOKEN)
         compile(render(SPECS[endpoint], "python", flavour, opts), "snippet.py", "exec")
+
+
+# --- the package's shape ------------------------------------------------------------------
+
+PACKAGE = Path(snippets.__file__).parent
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+def test_snippet_modules_import_only_the_spec_and_each_other(path):
+    """No client, views, vault or highlighting: snippets turn a spec into text, nothing more."""
+    app = {name for name in imported_modules(path) if name.startswith("playground")}
+    assert app <= {"playground.spec", "playground.snippets", "playground.snippets.options",
+                   "playground.snippets.plan", "playground.snippets.js_values"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_is_one_module(lang):
+    assert (PACKAGE / f"{lang}.py").exists()
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+def test_snippet_modules_stay_below_300_lines(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
+
+
+def test_the_token_mode_is_read_in_one_place():
+    """Languages ask the Token; only options.py looks at token_mode."""
+    for path in PACKAGE.glob("*.py"):
+        if path.name != "options.py":
+            assert "token_mode" not in path.read_text(encoding="utf-8"), path.name
