@@ -17,6 +17,7 @@ from playground.catalogue import default_body
 from playground.snippets import LANGUAGES, SnippetOptions, filename, render
 from playground.snippets.curl import sh_quote
 from playground.snippets.js_values import js_exact, js_template
+from playground.snippets.plan import plan
 from playground.snippets.python import py_literal
 from playground.spec import RequestSpec
 
@@ -449,3 +450,29 @@ def test_the_token_mode_is_read_in_one_place():
     for path in PACKAGE.glob("*.py"):
         if path.name != "options.py":
             assert "token_mode" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_the_plan_says_what_each_complete_script_does():
+    opts = options(auth="bearer", token_mode="env")
+    create = plan(CREATE, opts)
+    assert (create.steps, create.call, create.polls) == (("place", "wait"), "send", True)
+    assert create.body_text == CREATE.body_text and create.order_id is None
+    assert (create.header, create.prefix, create.token.env) == ("Authorization", "Bearer ", True)
+    status = plan(RequestSpec.status("id/with space"), opts)
+    assert (status.steps, status.call, status.order_id) == (("given", "wait"), "get",
+                                                           "id%2Fwith%20space")
+    balance = plan(BALANCE, opts)
+    assert (balance.steps, balance.call, balance.polls) == (("balance",), "get", False)
+    proxy_list = plan(PROXY_LIST, opts)
+    assert (proxy_list.steps, proxy_list.call) == (("proxy-list",), None)
+    assert proxy_list.proxy_list_path == PROXY_URL.removeprefix(BASE)
+
+
+def test_the_token_source_follows_the_mode():
+    assert options(token_mode="env").source.env
+    placeholder = options(auth="bearer").source
+    assert (placeholder.env, placeholder.text, placeholder.note) == (False, "<your-jwt>",
+                                                                   "your token here")
+    literal = options(token_mode="literal", token="it's").source
+    assert (literal.env, literal.text, literal.note) == (False, "it's", "")
+    assert "it's" not in repr(literal)

@@ -30,6 +30,7 @@ from playground.spec import RequestSpec
 
 EXTENSION = "mjs"
 
+
 def _define_body(body, body_text: str) -> tuple[list[str], str]:
     """The lines that define the body, and the expression that sends it."""
     if js_exact(body):
