@@ -30,6 +30,7 @@ from playground import (
     __version__,
     api,
     catalogue,
+    highlighting,
     redaction,
     sending,
     snippets,
@@ -90,9 +91,7 @@ def _snippet_options(request: HttpRequest, builder: Builder) -> snippets.Snippet
 
 def _highlight_snippet(text: str, lang: str, options: snippets.SnippetOptions) -> str:
     # A snippet holding the user's token is highlighted fresh, never kept in the cache.
-    if options.token_mode == "literal":
-        return snippets.highlight.__wrapped__(text, lang)
-    return snippets.highlight(text, lang)
+    return highlighting.highlight(text, lang, cache=options.token_mode != "literal")
 
 
 def _preview_context(request: HttpRequest, builder: Builder) -> dict:
@@ -104,7 +103,7 @@ def _preview_context(request: HttpRequest, builder: Builder) -> dict:
     context["token_included"] = options.token_mode == "literal"
     query = builder.query_string()
     context["request_url"] = snippet_base_url(request) + spec.path
-    context["body_html"] = snippets.highlight(spec.body_text, "json") if spec.body else ""
+    context["body_html"] = highlighting.highlight(spec.body_text, "json") if spec.body else ""
     context["snippets"] = [
         {
             "lang": lang,
@@ -424,7 +423,7 @@ def _response_html(call) -> str:
     parsed = sending.response_json(call)
     if parsed is None:
         return format_html('<pre class="response-text">{}</pre>', call.response_body)
-    return snippets.highlight(json.dumps(parsed, indent=2, ensure_ascii=False), "json")
+    return highlighting.highlight(json.dumps(parsed, indent=2, ensure_ascii=False), "json")
 
 
 def _message(request: HttpRequest, tone: str, title: str, detail: str = "",
@@ -477,7 +476,7 @@ def send(request: HttpRequest) -> HttpResponse:
     if live_order and request.POST.get("confirm") != "yes":
         return TemplateResponse(request, "playground/_confirm.html", {
             "spec": spec, "product": catalogue.PRODUCTS.get(spec.body.get("type")),
-            "body_html": snippets.highlight(spec.body_text, "json"),
+            "body_html": highlighting.highlight(spec.body_text, "json"),
             "api_base": settings.PROXYSCRAPE_API_BASE})
     try:
         call, claimed = sending.claim(
@@ -545,7 +544,7 @@ def _proxy_list_snippets(request: HttpRequest, call, subaccount: dict) -> list[d
         {
             "lang": lang,
             "label": LANGUAGE_LABELS[lang],
-            "html": snippets.highlight(snippets.render(spec, lang, "single", options), lang),
+            "html": highlighting.highlight(snippets.render(spec, lang, "single", options), lang),
             "filename": snippets.filename(spec, lang, "full"),
             "download_url": f"{reverse('proxy_list_snippet', args=[lang])}?{query}",
         }

@@ -110,9 +110,9 @@ def test_snippet_options_choose_the_header_and_where_the_token_comes_from(client
     placeholder = client.get(f"/snippets/curl?{DEFAULT}").content.decode()
     assert "-H 'api-token: <your-api-key>'" in placeholder
     bearer_env = client.get(f"/snippets/curl?{DEFAULT}&auth=bearer&token=env").content.decode()
-    assert '-H "Authorization: Bearer $PROXYSCRAPE_API_TOKEN"' in bearer_env
+    assert '-H "Authorization: Bearer ${PROXYSCRAPE_API_TOKEN:?' in bearer_env
     python_env = client.get(f"/snippets/python?{DEFAULT}&token=env").content.decode()
-    assert 'os.environ["PROXYSCRAPE_API_TOKEN"]' in python_env
+    assert 'TOKEN = os.environ.get("PROXYSCRAPE_API_TOKEN")' in python_env
 
 
 def test_snippets_call_the_live_api_in_live_mode(client, db, settings):

@@ -1,25 +1,24 @@
-"""The snippet generators' text: exact lines per language, quoting, options, highlighting.
+"""The snippet generators' text: exact lines per language, quoting, options, imports.
 
-Running the snippets for real is in test_snippets_run.py.
+Running the snippets for real is in test_snippets_run.py; highlighting is in
+test_highlighting.py.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import uuid
 from pathlib import Path
 
-import hypothesis
-import pygments
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from hypothesis import strategies as st
 
 from playground import snippets
 from playground.catalogue import default_body
-from playground.snippets import LANGUAGES, SnippetOptions, filename, highlight, render
+from playground.snippets import LANGUAGES, SnippetOptions, filename, render
+from playground.snippets.curl import sh_quote
+from playground.snippets.js_values import js_exact, js_template
+from playground.snippets.plan import plan
+from playground.snippets.python import py_literal
 from playground.spec import RequestSpec
 
 BASE = "http://127.0.0.1:8000/sandbox"
@@ -58,8 +57,13 @@ def test_python_single_create_golden():
     assert render(CREATE, "python", "single", options(token_mode="env")) == """\
 import json
 import os
+import sys
 
 import requests
+
+TOKEN = os.environ.get("PROXYSCRAPE_API_TOKEN")
+if not TOKEN:
+    sys.exit("Set PROXYSCRAPE_API_TOKEN to your API token first.")
 
 payload = {
     "type": "new_datacenter_shared",
@@ -73,7 +77,7 @@ payload = {
 response = requests.post(
     "http://127.0.0.1:8000/sandbox/v4/account/orders/create",
     headers={
-        "api-token": os.environ["PROXYSCRAPE_API_TOKEN"],
+        "api-token": TOKEN,
         "Content-Type": "application/json",
     },
     # The exact JSON text the playground previewed, as UTF-8.
@@ -95,32 +99,52 @@ const payload = {
   bandwidth: 0,
 };
 
-const response = await fetch("http://127.0.0.1:8000/sandbox/v4/account/orders/create", {
-  method: "POST",
-  headers: {
-    Authorization: "Bearer <your-jwt>",
-    "Content-Type": "application/json",
-  },
-  // The exact JSON text the playground previewed.
-  body: JSON.stringify(payload, null, 2),
+async function main() {
+  const response = await fetch("http://127.0.0.1:8000/sandbox/v4/account/orders/create", {
+    method: "POST",
+    headers: {
+      Authorization: "Bearer <your-jwt>",
+      "Content-Type": "application/json",
+    },
+    // The exact JSON text the playground previewed.
+    body: JSON.stringify(payload, null, 2),
+  });
+  console.log(response.status, await response.text());
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
 });
-console.log(response.status, await response.text());
 """
+
+
+NODE_RUN_MAIN = ("main().catch((error) => {\n  console.error(error);\n"
+                 "  process.exitCode = 1;\n});\n")
 
 
 def test_get_snippets_golden():
     assert render(STATUS, "curl", "single", options(token_mode="env")) == (
         f"curl -sS '{BASE}/v4/account/orders/{ORDER_ID}/status' \\\n"
-        '  -H "api-token: $PROXYSCRAPE_API_TOKEN"\n')
+        '  -H "api-token: ${PROXYSCRAPE_API_TOKEN:?'
+        'Set PROXYSCRAPE_API_TOKEN to your API token first.}"\n')
     assert render(BALANCE, "python", "single", options(auth="bearer", token_mode="env")) == (
-        "import os\n\nimport requests\n\nresponse = requests.get(\n"
+        "import os\nimport sys\n\nimport requests\n\n"
+        'TOKEN = os.environ.get("PROXYSCRAPE_API_TOKEN")\nif not TOKEN:\n'
+        '    sys.exit("Set PROXYSCRAPE_API_TOKEN to your API token first.")\n\n'
+        "response = requests.get(\n"
         f'    "{BASE}/v4/account/orders/balance",\n'
-        '    headers={"Authorization": "Bearer " + os.environ["PROXYSCRAPE_API_TOKEN"]},\n'
+        '    headers={"Authorization": f"Bearer {TOKEN}"},\n'
         "    timeout=30,\n)\nprint(response.status_code, response.text)\n")
     assert render(BALANCE, "node", "single", options(token_mode="env")) == (
-        f'const response = await fetch("{BASE}/v4/account/orders/balance", {{\n'
-        '  headers: { "api-token": process.env.PROXYSCRAPE_API_TOKEN },\n'
-        "});\nconsole.log(response.status, await response.text());\n")
+        "const TOKEN = process.env.PROXYSCRAPE_API_TOKEN;\nif (!TOKEN) {\n"
+        '  console.error("Set PROXYSCRAPE_API_TOKEN to your API token first.");\n'
+        "  process.exit(1);\n}\n\n"
+        "async function main() {\n"
+        f'  const response = await fetch("{BASE}/v4/account/orders/balance", {{\n'
+        '    headers: { "api-token": TOKEN },\n'
+        "  });\n  console.log(response.status, await response.text());\n}\n\n"
+        + NODE_RUN_MAIN)
 
 
 PROXY_URL = (f"{BASE}/v4/account/4402/datacenter_shared/proxy-list"
@@ -135,9 +159,10 @@ def test_proxy_list_single_snippets_golden():
         '    headers={"Authorization": "Bearer <your-jwt>"},\n'
         "    timeout=30,\n)\nprint(response.status_code, response.text)\n")
     assert render(PROXY_LIST, "node", "single", options()) == (
-        f'const response = await fetch("{PROXY_URL}", {{\n'
-        '  headers: { "api-token": "<your-api-key>" },\n'
-        "});\nconsole.log(response.status, await response.text());\n")
+        f'async function main() {{\n  const response = await fetch("{PROXY_URL}", {{\n'
+        '    headers: { "api-token": "<your-api-key>" },\n'
+        "  });\n  console.log(response.status, await response.text());\n}\n\n"
+        + NODE_RUN_MAIN)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -163,24 +188,26 @@ HEADER_LINES = {
     # (lang, auth, mode): the line that carries the credential in the single snippet
     ("curl", "api-token", "placeholder"): "  -H 'api-token: <your-api-key>'",
     ("curl", "bearer", "placeholder"): "  -H 'Authorization: Bearer <your-jwt>'",
-    ("curl", "api-token", "env"): '  -H "api-token: $PROXYSCRAPE_API_TOKEN"',
-    ("curl", "bearer", "env"): '  -H "Authorization: Bearer $PROXYSCRAPE_API_TOKEN"',
+    ("curl", "api-token", "env"):
+        '  -H "api-token: ${PROXYSCRAPE_API_TOKEN:?'
+        'Set PROXYSCRAPE_API_TOKEN to your API token first.}"',
+    ("curl", "bearer", "env"):
+        '  -H "Authorization: Bearer ${PROXYSCRAPE_API_TOKEN:?'
+        'Set PROXYSCRAPE_API_TOKEN to your API token first.}"',
     ("curl", "api-token", "literal"): "  -H 'api-token: it'\\''s'",
     ("curl", "bearer", "literal"): "  -H 'Authorization: Bearer it'\\''s'",
     ("python", "api-token", "placeholder"): '        "api-token": "<your-api-key>",',
     ("python", "bearer", "placeholder"): '        "Authorization": "Bearer <your-jwt>",',
-    ("python", "api-token", "env"): '        "api-token": os.environ["PROXYSCRAPE_API_TOKEN"],',
-    ("python", "bearer", "env"):
-        '        "Authorization": "Bearer " + os.environ["PROXYSCRAPE_API_TOKEN"],',
+    ("python", "api-token", "env"): '        "api-token": TOKEN,',
+    ("python", "bearer", "env"): '        "Authorization": f"Bearer {TOKEN}",',
     ("python", "api-token", "literal"): '        "api-token": "it\'s",',
     ("python", "bearer", "literal"): '        "Authorization": "Bearer it\'s",',
-    ("node", "api-token", "placeholder"): '    "api-token": "<your-api-key>",',
-    ("node", "bearer", "placeholder"): '    Authorization: "Bearer <your-jwt>",',
-    ("node", "api-token", "env"): '    "api-token": process.env.PROXYSCRAPE_API_TOKEN,',
-    ("node", "bearer", "env"):
-        "    Authorization: `Bearer ${process.env.PROXYSCRAPE_API_TOKEN}`,",
-    ("node", "api-token", "literal"): '    "api-token": "it\'s",',
-    ("node", "bearer", "literal"): '    Authorization: "Bearer it\'s",',
+    ("node", "api-token", "placeholder"): '      "api-token": "<your-api-key>",',
+    ("node", "bearer", "placeholder"): '      Authorization: "Bearer <your-jwt>",',
+    ("node", "api-token", "env"): '      "api-token": TOKEN,',
+    ("node", "bearer", "env"): "      Authorization: `Bearer ${TOKEN}`,",
+    ("node", "api-token", "literal"): '      "api-token": "it\'s",',
+    ("node", "bearer", "literal"): '      Authorization: "Bearer it\'s",',
 }
 
 
@@ -194,10 +221,10 @@ def test_credential_line(lang, auth, mode):
 FULL_TOKEN_LINES = {
     ("curl", "placeholder"): "TOKEN='<your-api-key>'  # your token here",
     ("curl", "env"):
-        'TOKEN="${PROXYSCRAPE_API_TOKEN:?Set PROXYSCRAPE_API_TOKEN to your API token}"',
+        'TOKEN="${PROXYSCRAPE_API_TOKEN:?Set PROXYSCRAPE_API_TOKEN to your API token first.}"',
     ("curl", "literal"): "TOKEN='it'\\''s'",
     ("python", "placeholder"): 'TOKEN = "<your-api-key>"  # your token here',
-    ("python", "env"): 'TOKEN = os.environ["PROXYSCRAPE_API_TOKEN"]',
+    ("python", "env"): 'TOKEN = os.environ.get("PROXYSCRAPE_API_TOKEN")',
     ("python", "literal"): 'TOKEN = "it\'s"',
     ("node", "placeholder"): 'const TOKEN = "<your-api-key>";  // your token here',
     ("node", "env"): "const TOKEN = process.env.PROXYSCRAPE_API_TOKEN;",
@@ -320,16 +347,16 @@ def test_python_payload_literal_is_the_body():
 
 
 def test_python_literal_special_floats():
-    assert snippets.py_literal(float("nan")) == 'float("nan")'
-    assert snippets.py_literal(float("-inf")) == '-float("inf")'
-    assert snippets.py_literal(0.1) == "0.1"
+    assert py_literal(float("nan")) == 'float("nan")'
+    assert py_literal(float("-inf")) == '-float("inf")'
+    assert py_literal(0.1) == "0.1"
 
 
 def test_curl_body_is_single_quoted_json_text():
     spec = RequestSpec.create(TRICKY)
     text = render(spec, "curl", "single", options())
-    assert f"  --data-raw {snippets.sh_quote(spec.body_text)}\n" in text
-    assert snippets.sh_quote("it's") == "'it'\\''s'"
+    assert f"  --data-raw {sh_quote(spec.body_text)}\n" in text
+    assert sh_quote("it's") == "'it'\\''s'"
 
 
 def test_node_uses_an_object_literal_when_javascript_keeps_the_body():
@@ -355,13 +382,13 @@ def test_node_embeds_the_json_text_when_javascript_would_change_it(body):
 
 
 def test_js_template_literal_escapes():
-    assert snippets.js_template("a`b${c}$d\\e\n\u2028") == "`a\\`b\\${c}$d\\\\e\n\\u2028`"
+    assert js_template("a`b${c}$d\\e\n\u2028") == "`a\\`b\\${c}$d\\\\e\n\\u2028`"
 
 
 def test_js_exact_limits():
-    assert snippets.js_exact({"01": 1, "-1": 2, "a": [2**53, -(2**53)]})
-    assert not snippets.js_exact({"4294967294": 1})
-    assert snippets.js_exact({"4294967295": 1})  # not an array index: order kept
+    assert js_exact({"01": 1, "-1": 2, "a": [2**53, -(2**53)]})
+    assert not js_exact({"4294967294": 1})
+    assert js_exact({"4294967295": 1})  # not an array index: order kept
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -384,82 +411,68 @@ def test_python_snippets_compile(endpoint, flavour):
         compile(render(SPECS[endpoint], "python", flavour, opts), "snippet.py", "exec")
 
 
-# --- highlighting ----------------------------------------------------------------------------
+# --- the package's shape ------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang", [*LANGUAGES, "json"])
-def test_highlight_gives_classed_html_without_inline_styles(lang):
-    text = CREATE.body_text if lang == "json" else render(CREATE, lang, "full", options())
-    html = highlight(text, lang)
-    assert html.startswith('<div class="highlight"><pre>')
-    assert "style=" not in html
-    assert "linenos" not in html
-    assert "<span class=" in html
+PACKAGE = Path(snippets.__file__).parent
 
 
-def test_highlight_escapes_html():
-    html = highlight('{"fname": "<script>alert(1)</script>"}', "json")
-    assert "<script>" not in html and "&lt;script&gt;" in html
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
 
 
-def test_highlight_is_cached_by_input():
-    text = render(BALANCE, "node", "single", options(base_url="http://cache.test"))
-    first = highlight(text, "node")
-    before = highlight.cache_info().hits
-    assert highlight(text, "node") is first
-    assert highlight.cache_info().hits == before + 1
+@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+def test_snippet_modules_import_only_the_spec_and_each_other(path):
+    """No client, views, vault or highlighting: snippets turn a spec into text, nothing more."""
+    app = {name for name in imported_modules(path) if name.startswith("playground")}
+    assert app <= {"playground.spec", "playground.snippets", "playground.snippets.options",
+                   "playground.snippets.plan", "playground.snippets.js_values"}
 
 
-def test_highlight_refuses_unknown_languages():
-    with pytest.raises(ValueError):
-        highlight("x", "ruby")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_is_one_module(lang):
+    assert (PACKAGE / f"{lang}.py").exists()
 
 
-# --- stylesheet --------------------------------------------------------------------------
-
-def test_committed_stylesheet_is_the_generators_output():
-    path = Path(settings.BASE_DIR) / "static" / snippets.STYLESHEET
-    assert path.read_text(encoding="utf-8") == snippets.stylesheet()
+@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+def test_snippet_modules_stay_below_300_lines(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
 
 
-def test_pygments_css_command_check_passes():
-    call_command("pygments_css", "--check")
+def test_the_token_mode_is_read_in_one_place():
+    """Languages ask the Token; only options.py looks at token_mode."""
+    for path in PACKAGE.glob("*.py"):
+        if path.name != "options.py":
+            assert "token_mode" not in path.read_text(encoding="utf-8"), path.name
 
 
-def test_stylesheet_is_scoped_and_has_both_themes():
-    css = snippets.stylesheet()
-    assert "@media (prefers-color-scheme: dark) {" in css
-    rules = [line.strip() for line in css.splitlines() if "{" in line and "@media" not in line]
-    assert rules and all(rule.startswith(".highlight") for rule in rules)
-    # A class the light theme colours and the dark theme leaves plain is reset in the dark.
-    dark = css.split("@media (prefers-color-scheme: dark) {")[1]
-    assert ".highlight .k {" in dark
+def test_the_plan_says_what_each_complete_script_does():
+    opts = options(auth="bearer", token_mode="env")
+    create = plan(CREATE, opts)
+    assert (create.steps, create.call, create.polls) == (("place", "wait"), "send", True)
+    assert create.body_text == CREATE.body_text and create.order_id is None
+    assert (create.header, create.prefix, create.token.env) == ("Authorization", "Bearer ", True)
+    status = plan(RequestSpec.status("id/with space"), opts)
+    assert (status.steps, status.call, status.order_id) == (("given", "wait"), "get",
+                                                           "id%2Fwith%20space")
+    balance = plan(BALANCE, opts)
+    assert (balance.steps, balance.call, balance.polls) == (("balance",), "get", False)
+    proxy_list = plan(PROXY_LIST, opts)
+    assert (proxy_list.steps, proxy_list.call) == (("proxy-list",), None)
+    assert proxy_list.proxy_list_path == PROXY_URL.removeprefix(BASE)
 
 
-# --- highlighting line by line is the same as highlighting the whole text -------------------
-
-_HOSTILE = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=24)
-
-
-@hypothesis.settings(max_examples=80, deadline=None,
-                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
-@hypothesis.given(country=_HOSTILE, coupon=_HOSTILE, fname=_HOSTILE, size=st.integers(0, 2**60),
-       flavour=st.sampled_from(["single", "full"]), auth=st.sampled_from(["api-token", "bearer"]),
-       mode=st.sampled_from(["placeholder", "env", "literal"]),
-       token=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1,
-                     max_size=30),
-       extra=st.recursive(st.none() | st.booleans() | st.integers() | _HOSTILE
-                          | st.floats(allow_nan=False, allow_infinity=False),
-                          lambda inner: st.lists(inner, max_size=3)
-                          | st.dictionaries(_HOSTILE, inner, max_size=3), max_leaves=8))
-def test_line_by_line_highlighting_equals_whole_text_highlighting(
-        country, coupon, fname, size, flavour, auth, mode, token, extra):
-    body = {"type": "new_serp", "country": country, "requests": size, "coupon_code": coupon,
-            "fname": fname, "extra": extra}
-    options = SnippetOptions(base_url="http://127.0.0.1:8000/sandbox", auth=auth,
-                             token_mode=mode, token=token if mode == "literal" else "")
-    for spec in (RequestSpec.create(body), RequestSpec.status(str(uuid.uuid4())),
-                 RequestSpec.balance()):
-        for lang in ("python", "node"):
-            text = render(spec, lang, flavour, options)
-            whole = pygments.highlight(text, snippets._LEXERS[lang], snippets._FORMATTER)
-            assert snippets.highlight.__wrapped__(text, lang) == whole
+def test_the_token_source_follows_the_mode():
+    assert options(token_mode="env").source.env
+    placeholder = options(auth="bearer").source
+    assert (placeholder.env, placeholder.text, placeholder.note) == (False, "<your-jwt>",
+                                                                   "your token here")
+    literal = options(token_mode="literal", token="it's").source
+    assert (literal.env, literal.text, literal.note) == (False, "it's", "")
+    assert "it's" not in repr(literal)

@@ -53,13 +53,15 @@ def _require(program: str) -> None:
 
 
 def start(spec: RequestSpec, lang: str, flavour: str, options: SnippetOptions, directory: Path,
-          *, token: str = "sandbox-full") -> subprocess.Popen:
-    """Write the snippet to its download name and start it; the token in the environment."""
+          *, token: str | None = "sandbox-full", name: str | None = None) -> subprocess.Popen:
+    """Write the snippet to its download name (or ``name``) and start it; the token in the
+    environment (``None``: not set at all)."""
     _require("curl" if lang == "curl" else INTERPRETERS[lang])
-    path = directory / filename(spec, lang, flavour)
+    path = directory / (name or filename(spec, lang, flavour))
     path.write_text(render(spec, lang, flavour, options), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    env[ENV_VAR] = token
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != ENV_VAR}
+    if token is not None:
+        env[ENV_VAR] = token
     return subprocess.Popen([INTERPRETERS[lang], str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8",
                             errors="replace", env=env, cwd=directory)
@@ -225,6 +227,7 @@ def test_proxy_list_script_stops_with_the_apis_error_once_the_order_is_refunded(
 
 CAPTURED_ID = "00000000-0000-0000-0000-000000000000"
 ACCOUNT_ID = "11111111-1111-1111-1111-111111111111"
+CAPTURED_PROXIES = ["10.0.0.1:8080", "10.0.0.2:8080"]
 
 
 class _Capture(BaseHTTPRequestHandler):
@@ -241,6 +244,9 @@ class _Capture(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.captured.append({"method": self.command, "path": self.path,
                                          "headers": self.headers, "body": body})
+        if "/proxy-list?" in self.path:  # plain text, one proxy a line, like the API
+            self._reply("text/plain", "".join(f"{x}\n" for x in CAPTURED_PROXIES).encode())
+            return
         if self.path.endswith("/balance"):
             data = {"balance": 12.5, "currency": "USD"}
         elif self.path.endswith("/status"):
@@ -248,9 +254,11 @@ class _Capture(BaseHTTPRequestHandler):
                     "subaccount": {"AccountID": ACCOUNT_ID}}
         else:
             data = CAPTURED_ID
-        payload = json.dumps({"success": True, "data": data}).encode()
+        self._reply("application/json", json.dumps({"success": True, "data": data}).encode())
+
+    def _reply(self, content_type: str, payload: bytes):
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -277,28 +285,36 @@ def workdir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("snippets")
 
 
+def captured(capture, lang: str) -> list[dict]:
+    with capture.lock:
+        return [r for r in capture.captured if r["path"].startswith(f"/{lang}/")]
+
+
+def capture_options(capture, lang: str, **options) -> SnippetOptions:
+    """Options that point a snippet at the capture server, under its own ``/<lang>`` base."""
+    port = capture.server_address[1]
+    return SnippetOptions(**{"base_url": f"http://127.0.0.1:{port}/{lang}",
+                             "token_mode": "env", **options})
+
+
 def send(capture, spec: RequestSpec, langs, flavour: str, directory: Path,
          **options) -> dict[str, list[dict]]:
     """Run one snippet per language at once against the capture server; what arrived.
 
     Each language gets its own base path (``/<lang>``), so the requests can be told apart.
     """
-    port = capture.server_address[1]
     with capture.lock:
         capture.captured.clear()
     processes = {}
     for lang in langs:
         folder = directory / lang
         folder.mkdir(exist_ok=True)
-        opts = SnippetOptions(**{"base_url": f"http://127.0.0.1:{port}/{lang}",
-                                 "token_mode": "env", **options})
-        processes[lang] = start(spec, lang, flavour, opts, folder)
+        processes[lang] = start(spec, lang, flavour, capture_options(capture, lang, **options),
+                                folder)
     for lang, process in processes.items():
         result = finish(process, timeout=30)
         assert result.returncode == 0, (lang, result.stderr)
-    with capture.lock:
-        return {lang: [r for r in capture.captured if r["path"].startswith(f"/{lang}/")]
-                for lang in langs}
+    return {lang: captured(capture, lang) for lang in langs}
 
 
 FREE_TEXT = st.text(
@@ -366,3 +382,81 @@ def test_literal_hostile_token_arrives_exactly(capture, workdir, flavour, auth):
         else:
             assert request["headers"]["api-token"] == HOSTILE_TOKEN, lang
             assert "Authorization" not in request["headers"]
+
+
+# --- env mode without the variable: one clear line, nothing sent ---------------------------
+
+TOKEN_MISSING = "Set PROXYSCRAPE_API_TOKEN to your API token first."
+
+
+@pytest.mark.parametrize("token", [None, ""], ids=["unset", "empty"])
+@pytest.mark.parametrize("auth", ["api-token", "bearer"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("endpoint", ["create", "status", "balance", "proxy-list"])
+def test_env_mode_without_the_token_stops_with_one_line_and_sends_nothing(
+        capture, workdir, endpoint, flavour, auth, token):
+    spec = {"create": RequestSpec.create(TRICKY), "status": RequestSpec.status(CAPTURED_ID),
+            "balance": RequestSpec.balance(),
+            "proxy-list": RequestSpec.proxy_list("4402", "datacenter_shared")}[endpoint]
+    with capture.lock:
+        capture.captured.clear()
+    processes = {}
+    for lang in LANGUAGES:
+        folder = workdir / f"no-token-{lang}"
+        folder.mkdir(exist_ok=True)
+        processes[lang] = start(spec, lang, flavour, capture_options(capture, lang, auth=auth),
+                                folder, token=token)
+    for lang, process in processes.items():
+        result = finish(process, timeout=30)
+        assert result.returncode != 0, lang
+        [line] = result.stderr.splitlines()
+        if lang == "curl":  # bash says where: "<file>: line <n>: PROXYSCRAPE_API_TOKEN: ..."
+            assert line.endswith(f": PROXYSCRAPE_API_TOKEN: {TOKEN_MISSING}"), line
+        else:
+            assert line == TOKEN_MISSING, lang
+        assert result.stdout == "", lang
+    with capture.lock:
+        assert capture.captured == []
+
+
+# --- Node: the same text as an ES module and pasted into a CommonJS project ----------------
+
+NODE_FILES = {
+    "mjs": ("place.mjs", None),
+    "commonjs": ("index.js", {"name": "pasted", "version": "1.0.0", "type": "commonjs"}),
+    "no-type": ("index.js", {"name": "pasted", "version": "1.0.0"}),
+}
+
+
+@pytest.mark.parametrize("form", sorted(NODE_FILES))
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("endpoint", ["create", "status", "balance", "proxy-list"])
+def test_node_snippets_run_as_a_module_and_pasted_into_a_commonjs_file(
+        capture, tmp_path, endpoint, flavour, form):
+    spec = {"create": RequestSpec.create(TRICKY), "status": RequestSpec.status(CAPTURED_ID),
+            "balance": RequestSpec.balance(),
+            "proxy-list": RequestSpec.proxy_list("4402", "datacenter_shared")}[endpoint]
+    name, package = NODE_FILES[form]
+    if package is not None:
+        (tmp_path / "package.json").write_text(json.dumps(package), encoding="utf-8")
+    with capture.lock:
+        capture.captured.clear()
+    result = finish(start(spec, "node", flavour, capture_options(capture, "node"), tmp_path,
+                          name=name), timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    [first, *_] = captured(capture, "node")
+    assert first["method"] == spec.method
+    assert first["headers"]["api-token"] == "sandbox-full"
+    if spec.body is not None:
+        assert first["body"] == spec.body_text.encode("utf-8")
+    if flavour == "full":
+        expected = {"create": f"order_id: {CAPTURED_ID}\nstatus: processed\n"
+                              f"AccountID: {ACCOUNT_ID}\n",
+                    "status": f"order_id: {CAPTURED_ID}\nstatus: processed\n"
+                              f"AccountID: {ACCOUNT_ID}\n",
+                    "balance": "balance: 12.5 USD\n",
+                    "proxy-list": "proxies: 2\n10.0.0.1:8080\n10.0.0.2:8080\n"}[endpoint]
+        assert result.stdout == expected
+    else:
+        assert result.stdout.startswith("200 ")

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from playground.snippets import STYLESHEET, stylesheet
+from playground.highlighting import STYLESHEET, stylesheet
 
 
 def stylesheet_path() -> Path:

@@ -1,0 +1,138 @@
+"""Highlighting: classed HTML for snippets and JSON bodies, its caches, and the stylesheet."""
+
+from __future__ import annotations
+
+import ast
+import uuid
+from pathlib import Path
+
+import hypothesis
+import pygments
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from hypothesis import strategies as st
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import BashLexer, JavascriptLexer, JsonLexer, PythonLexer
+
+from playground import highlighting
+from playground.catalogue import default_body
+from playground.highlighting import highlight
+from playground.snippets import LANGUAGES, SnippetOptions, render
+from playground.spec import RequestSpec
+
+BASE = "http://127.0.0.1:8000/sandbox"
+CREATE = RequestSpec.create(default_body())
+BALANCE = RequestSpec.balance()
+# What highlighting must give: Pygments run on the whole text, by hand.
+LEXERS = {"curl": BashLexer(), "python": PythonLexer(), "node": JavascriptLexer(),
+          "json": JsonLexer()}
+FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+
+def whole(text: str, lang: str) -> str:
+    return pygments.highlight(text, LEXERS[lang], FORMATTER)
+
+
+@pytest.mark.parametrize("lang", [*LANGUAGES, "json"])
+def test_highlight_gives_classed_html_without_inline_styles(lang):
+    text = CREATE.body_text if lang == "json" else render(CREATE, lang, "full",
+                                                           SnippetOptions(base_url=BASE))
+    html = highlight(text, lang)
+    assert html.startswith('<div class="highlight"><pre>')
+    assert "style=" not in html
+    assert "linenos" not in html
+    assert "<span class=" in html
+    assert html == whole(text, lang) == highlight(text, lang, cache=False)
+
+
+def test_highlight_escapes_html():
+    html = highlight('{"fname": "<script>alert(1)</script>"}', "json")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_highlight_is_cached_by_input_unless_told_not_to():
+    text = render(BALANCE, "node", "single", SnippetOptions(base_url="http://cache.test"))
+    first = highlight(text, "node")
+    assert highlight(text, "node") is first
+    fresh = highlight(text, "node", cache=False)
+    assert fresh == first and fresh is not first
+
+
+def test_uncached_highlighting_keeps_nothing_of_the_text():
+    """A snippet holding the user's token: neither the result nor a line of it stays."""
+    token = f"tok-{uuid.uuid4().hex}"
+    text = render(BALANCE, "python", "single", SnippetOptions(
+        base_url=BASE, token_mode="literal", token=token))
+    assert token in highlight(text, "python", cache=False)
+    kept = [highlighting._cached(text, "python")]  # now cached on purpose: it must show up
+    assert highlighting._cached.cache_info().currsize >= 1 and token in kept[0]
+    highlighting._cached.cache_clear()
+    highlighting._line_tokens.cache_clear()
+    highlight(text, "python", cache=False)
+    assert highlighting._cached.cache_info().currsize == 0
+    assert highlighting._line_tokens.cache_info().currsize == 0
+
+
+def test_highlight_refuses_unknown_languages():
+    with pytest.raises(ValueError):
+        highlight("x", "ruby")
+    with pytest.raises(ValueError):
+        highlight("x", "ruby", cache=False)
+
+
+def test_highlighting_imports_nothing_of_the_app():
+    tree = ast.parse(Path(highlighting.__file__).read_text(encoding="utf-8"))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in modules if m and m.startswith("playground")}
+
+
+# --- stylesheet --------------------------------------------------------------------------
+
+def test_committed_stylesheet_is_the_generators_output():
+    path = Path(settings.BASE_DIR) / "static" / highlighting.STYLESHEET
+    assert path.read_text(encoding="utf-8") == highlighting.stylesheet()
+
+
+def test_pygments_css_command_check_passes():
+    call_command("pygments_css", "--check")
+
+
+def test_stylesheet_is_scoped_and_has_both_themes():
+    css = highlighting.stylesheet()
+    assert "@media (prefers-color-scheme: dark) {" in css
+    rules = [line.strip() for line in css.splitlines() if "{" in line and "@media" not in line]
+    assert rules and all(rule.startswith(".highlight") for rule in rules)
+    # A class the light theme colours and the dark theme leaves plain is reset in the dark.
+    dark = css.split("@media (prefers-color-scheme: dark) {")[1]
+    assert ".highlight .k {" in dark
+
+
+# --- highlighting line by line is the same as highlighting the whole text -------------------
+
+_HOSTILE = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=24)
+
+
+@hypothesis.settings(max_examples=80, deadline=None,
+                     suppress_health_check=[hypothesis.HealthCheck.too_slow])
+@hypothesis.given(country=_HOSTILE, coupon=_HOSTILE, fname=_HOSTILE, size=st.integers(0, 2**60),
+       flavour=st.sampled_from(["single", "full"]), auth=st.sampled_from(["api-token", "bearer"]),
+       mode=st.sampled_from(["placeholder", "env", "literal"]),
+       token=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1,
+                     max_size=30),
+       extra=st.recursive(st.none() | st.booleans() | st.integers() | _HOSTILE
+                          | st.floats(allow_nan=False, allow_infinity=False),
+                          lambda inner: st.lists(inner, max_size=3)
+                          | st.dictionaries(_HOSTILE, inner, max_size=3), max_leaves=8))
+def test_line_by_line_highlighting_equals_whole_text_highlighting(
+        country, coupon, fname, size, flavour, auth, mode, token, extra):
+    body = {"type": "new_serp", "country": country, "requests": size, "coupon_code": coupon,
+            "fname": fname, "extra": extra}
+    options = SnippetOptions(base_url=BASE, auth=auth, token_mode=mode,
+                             token=token if mode == "literal" else "")
+    for spec in (RequestSpec.create(body), RequestSpec.status(str(uuid.uuid4())),
+                 RequestSpec.balance()):
+        for lang in ("python", "node"):
+            text = render(spec, lang, flavour, options)
+            assert highlighting._cached(text, lang) == whole(text, lang)
