@@ -103,42 +103,14 @@ class Placed:
     quote: prices.Quote
 
 
-MAX_BODY_DEPTH = 32  # an order body is flat; deep nesting only exhausts the stack later
-
-
-def _storable(body: dict) -> bool:
-    """No nesting deeper than ``MAX_BODY_DEPTH``, and no string (key or value) that a
-    database cannot store: escaped lone surrogates (``"\\ud800"``) or NUL characters."""
-    stack = [(body, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, str):
-            if "\x00" in value or _has_surrogate(value):
-                return False
-        elif isinstance(value, dict | list):
-            if depth > MAX_BODY_DEPTH:
-                return False
-            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
-    return True
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def parse_body(raw: bytes) -> dict:
     """The request body as a JSON object that can be stored, or the 400 that says it is
-    not one (see ``strictjson`` and ``_storable`` for what else is refused)."""
+    not one (``strictjson`` says what else is refused: the builder refuses the same)."""
     try:
         body = strictjson.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         body = None
-    if not isinstance(body, dict) or not _storable(body):
+    if not isinstance(body, dict) or strictjson.problem(body) is not None:
         raise SandboxError(400, BAD_BODY)
     return body
 

@@ -1,0 +1,101 @@
+"""Inputs that used to crash a page, a snippet or the sandbox, bounded where they come in.
+
+Raw JSON bodies too deep to print, or holding text no HTTP client or database can carry,
+are refused by the builder with a field error and by the sandbox with its JSON 400, by
+the one rule in ``playground.strictjson``; no snippet is ever served for them.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from playground import strictjson
+from playground.sandbox.models import Order
+from tests.live_support import HX
+from tests.test_sandbox_support import BAD_BODY, CREATE, auth_headers, balance_of, error
+
+ORDER = ('{"type": "new_datacenter_shared", "country": "Belgium", "is_subscription": true, '
+         '"days": 30, "proxies[mixed]": 1000, "bandwidth": 0%s}')
+TOO_DEEP = "The body is nested more than 32 levels deep; the API cannot take it."
+NUL = "The body holds a NUL character (\\u0000); the API cannot take it."
+SURROGATE = ("The body holds a lone surrogate (\\ud800 to \\udfff), which is not text; "
+             "the API cannot take it.")
+
+UNSENDABLE = {
+    "nested 400 deep": (ORDER % (', "extra": ' + "[" * 400 + "]" * 400), TOO_DEEP),
+    "nested 700 deep": (ORDER % (', "extra": ' + "{\"a\": " * 700 + "1" + "}" * 700),
+                        TOO_DEEP),
+    "nested 33 deep": (ORDER % (', "extra": ' + "[" * 32 + "]" * 32), TOO_DEEP),
+    "lone surrogate in a value": (ORDER % ', "fname": "\\ud800"', SURROGATE),
+    "lone low surrogate in a key": (ORDER % ', "x\\udfff": 1', SURROGATE),
+    "NUL in a value": (ORDER % ', "lname": "a\\u0000b"', NUL),
+    "NUL in a nested key": (ORDER % ', "extra": {"\\u0000": 1}', NUL),
+}
+IDS = list(UNSENDABLE)
+
+
+def _raw(body: str) -> dict:
+    return {"mode": "raw", "body": body}
+
+
+def test_thirty_two_levels_are_still_a_body():
+    body = ORDER % (', "extra": ' + "[" * 31 + "]" * 31)
+    assert strictjson.problem(json.loads(body)) is None
+
+
+@pytest.mark.parametrize("case", IDS)
+@pytest.mark.parametrize("path", ["/", "/preview"])
+def test_an_unsendable_raw_body_is_a_field_error_on_the_page_and_the_preview(
+        client, db, path, case):
+    body, message = UNSENDABLE[case]
+    response = client.get(path, _raw(body))
+    assert response.status_code == 200
+    builder = response.context["builder"]
+    assert builder.spec is None
+    assert builder.raw_form.errors["body"] == [message]
+
+
+@pytest.mark.parametrize("case", IDS)
+def test_an_unsendable_raw_body_keeps_the_htmx_preview_out_of_the_swap(client, db, case):
+    body, message = UNSENDABLE[case]
+    response = client.get("/preview", _raw(body), **HX)
+    assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"
+    assert response.context["builder"].raw_form.errors["body"] == [message]
+
+
+@pytest.mark.parametrize("case", IDS)
+@pytest.mark.parametrize("lang", ["curl", "python", "node"])
+def test_no_snippet_is_served_for_an_unsendable_raw_body(client, db, lang, case):
+    body, message = UNSENDABLE[case]
+    for extra in ({}, {"download": "1"}, {"flow": "full"}):
+        response = client.get(f"/snippets/{lang}", {**_raw(body), **extra})
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert response.content.decode() == f"The request is not valid: body: {message}\n"
+        assert "Content-Disposition" not in response
+
+
+@pytest.mark.parametrize("case", IDS)
+def test_the_sandbox_refuses_the_same_bodies_with_its_json_400(client, demo, case):
+    body, _message = UNSENDABLE[case]
+    response = client.post(CREATE, body.encode(), content_type="application/json",
+                           headers=auth_headers("sandbox-full"))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == error(BAD_BODY)
+    assert Order.objects.count() == 0
+    assert balance_of("sandbox-full") == Decimal("250.00")
+
+
+@pytest.mark.parametrize("case", IDS)
+def test_sending_an_unsendable_raw_body_sends_nothing(client, db, case):
+    body, _message = UNSENDABLE[case]
+    client.post("/token", {"token": "sandbox-full"})
+    response = client.post("/send", {**_raw(body), "submission_key": "k" * 32}, **HX)
+    assert response.status_code == 200
+    assert "The request is not valid, so it was not sent." in response.content.decode()
+    assert Order.objects.count() == 0
