@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "playground.charsets.RequestCharsetMiddleware",  # last: before any view reads a form
 ]
 
 ROOT_URLCONF = "playground.urls"

@@ -7,10 +7,13 @@ the one rule in ``playground.strictjson``; no snippet is ever served for them.
 
 from __future__ import annotations
 
+import io
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from playground import strictjson
 from playground.sandbox.models import Order
@@ -99,3 +102,87 @@ def test_sending_an_unsendable_raw_body_sends_nothing(client, db, case):
     assert response.status_code == 200
     assert "The request is not valid, so it was not sent." in response.content.decode()
     assert Order.objects.count() == 0
+
+
+# --- form posts in a charset Django cannot read ---------------------------------------
+
+FORM_ROUTES = ["/token", "/token/forget", "/send", "/sandbox/console/top-up",
+               "/sandbox/console/refund", "/sandbox/console/jwt", "/accounts/login/",
+               f"/orders/{uuid.uuid4()}/proxy-list", "/no-such-page"]
+BAD_CHARSETS = ["utf-16", "UTF-32", "utf-8-sig", "utf8", "latin-1", "nope", "rot13", "hex"]
+
+
+def _form_reason(charset: str) -> str:
+    return (f"The form was sent as “{charset}”, but this site reads forms in UTF-8 only. "
+            "Reload the page and send it again.")
+
+
+@pytest.fixture
+def csrf_client(db) -> Client:
+    """A client that checks CSRF, as browsers meet it, holding a valid token."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/")
+    return client
+
+
+def _post_form(client: Client, path: str, charset: str, **headers):
+    token = client.cookies["csrftoken"].value
+    body = f"token=sandbox-full&amount=10&csrfmiddlewaretoken={token}".encode()
+    return client.generic("POST", path, body, headers=headers,
+                          content_type=f"application/x-www-form-urlencoded; charset={charset}")
+
+
+@pytest.mark.parametrize("charset", BAD_CHARSETS)
+@pytest.mark.parametrize("path", FORM_ROUTES)
+def test_a_form_in_a_charset_django_cannot_read_is_the_sites_400_page(
+        csrf_client, path, charset):
+    response = _post_form(csrf_client, path, charset)
+    assert response.status_code == 400
+    assert [t.name for t in response.templates][0] == "400.html"
+    assert response.context["reason"] == _form_reason(charset)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_an_htmx_form_in_utf_16_is_refused_the_same_way(csrf_client):
+    response = _post_form(csrf_client, "/token", "utf-16", **{"HX-Request": "true"})
+    assert response.status_code == 400
+    assert response.context["reason"] == _form_reason("utf-16")
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8"])
+def test_a_form_declared_utf_8_is_read(csrf_client, charset):
+    response = _post_form(csrf_client, "/token", charset)
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
+def test_a_get_declaring_an_unknown_charset_is_served_as_before(client, db):
+    response = client.get("/", {"type": "new_serp"}, CONTENT_TYPE="text/plain; charset=nope")
+    assert response.status_code == 200
+
+
+def test_the_sandbox_api_answers_a_utf_16_form_with_its_json_400(client, demo):
+    response = client.generic("POST", CREATE, b"type=new_serp",
+                              content_type="application/x-www-form-urlencoded; charset=utf-16",
+                              headers=auth_headers("sandbox-full"))
+    assert response.status_code == 400
+    assert response.json() == error(BAD_BODY)
+
+
+def test_a_request_declaring_a_codec_that_is_not_text_is_built_and_refused(db):
+    """Django's own request object raises while it is built (``rot13`` is a codec but not a
+    text encoding); the playground's WSGI application uses one that does not."""
+    from django.core.handlers.wsgi import WSGIRequest
+
+    from playground.charsets import CharsetSafeWSGIRequest, charset_problem
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "type=new_serp",
+               "CONTENT_TYPE": "text/plain; charset=rot13", "SERVER_NAME": "testserver",
+               "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO()}
+    with pytest.raises(LookupError):
+        WSGIRequest(environ)
+    request = CharsetSafeWSGIRequest(environ)
+    assert request.GET["type"] == "new_serp"
+    assert charset_problem(request) == ("The request declares the charset “rot13”, which "
+                                        "is not a text encoding.")
