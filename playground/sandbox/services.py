@@ -38,9 +38,13 @@ BAD_BODY = "Request body must be a JSON object."
 BODY_TOO_LARGE = "Request body is too large."
 BAD_OVERRIDE = "Fields email, fname and lname must be strings."
 SUBACCOUNT_NOT_FOUND = "Subaccount not found."
+INTERNAL_ERROR = "The sandbox failed to answer this request; the error is in its log."
 BLOCK_REASON = "Blocked by the fraud guard (sandbox scenario coupon SANDBOX-BLOCK)."
 
 JWT_ISSUER = "playground-sandbox"
+# The most a sandbox wallet holds after a top-up: far below what the balance column
+# (12 digits, 2 after the point) can store, so no top-up can overflow it.
+WALLET_LIMIT = Decimal("1000000.00")
 
 
 class SandboxError(Exception):
@@ -217,8 +221,12 @@ def refund(order_id) -> bool:
         return bool(moved)
 
 
-def top_up(account_id: int, amount: Decimal) -> None:
-    _credit(account_id, prices.cents(amount))
+def top_up(account_id: int, amount: Decimal) -> bool:
+    """Add ``amount`` unless the wallet would then hold more than ``WALLET_LIMIT``: one
+    conditional UPDATE, so concurrent top-ups cannot pass the limit together."""
+    amount = prices.cents(amount)
+    return bool(Account.objects.filter(pk=account_id, balance__lte=WALLET_LIMIT - amount)
+                .update(balance=_cents_sql(F("balance") + amount)))
 
 
 def read_balance(account: Account) -> Account:
