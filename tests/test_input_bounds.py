@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from playground import strictjson
+from playground.models import Call
 from playground.sandbox.models import Order
 from tests.live_support import HX
 from tests.test_sandbox_support import BAD_BODY, CREATE, auth_headers, balance_of, error
@@ -186,3 +187,36 @@ def test_a_request_declaring_a_codec_that_is_not_text_is_built_and_refused(db):
     assert request.GET["type"] == "new_serp"
     assert charset_problem(request) == ("The request declares the charset “rot13”, which "
                                         "is not a text encoding.")
+
+
+def test_a_query_with_too_many_fields_gets_the_sites_400_page(client, db):
+    response = client.get("/?" + "&".join(f"f{i}=1" for i in range(1100)))
+    assert response.status_code == 400
+    assert "400.html" in [t.name for t in response.templates]
+    assert "This server could not read the request." in response.content.decode()
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- text that would reach a database query --------------------------------------------
+
+@pytest.mark.parametrize(("name", "value"), [("endpoint", "create\x00"),
+                                             ("order_status", "\x00"),
+                                             ("endpoint", "nonsense")])
+def test_a_history_filter_that_is_not_a_choice_matches_nothing_and_is_never_queried(
+        client, db, name, value):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/history", {name: value})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert not any(value in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_submission_key_with_a_nul_character_is_not_stored(client, db):
+    client.post("/token", {"token": "sandbox-full"})
+    response = client.post("/send", {"endpoint": "balance", "submission_key": "a\x00b"}, **HX)
+    assert response.status_code == 200
+    assert "This form is out of date." in response.content.decode()
+    assert Call.objects.count() == 0
