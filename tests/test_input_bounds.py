@@ -220,3 +220,55 @@ def test_a_submission_key_with_a_nul_character_is_not_stored(client, db):
     assert response.status_code == 200
     assert "This form is out of date." in response.content.decode()
     assert Call.objects.count() == 0
+
+
+# --- the audit: numbers and strings bounded where they come in -------------------------
+
+BUILDER_NUMBERS = [
+    ("new_datacenter_shared", "proxies_size", "9" * 10000, "Enter a whole number."),
+    ("new_datacenter_shared", "days", "1e400", "Enter a whole number."),
+    ("new_datacenter_shared", "bandwidth", "1" + "0" * 20,
+     "Ensure this value is less than or equal to 1000000000."),
+    ("new_serp", "requests", "NaN", "Enter a whole number."),
+    ("new_residential", "bandwidth", "-1e308", "Enter a whole number."),
+    ("new_datacenter_shared", "coupon_code", "x" * 10000,
+     "Ensure this value has at most 64 characters (it has 10000)."),
+    ("new_datacenter_shared", "fname", "Ada\x00", "Null characters are not allowed."),
+]
+
+
+@pytest.mark.parametrize(("product", "name", "value", "message"), BUILDER_NUMBERS)
+def test_a_share_link_with_an_out_of_bounds_field_is_a_field_error_and_no_snippet(
+        client, db, product, name, value, message):
+    query = {"type": product, name: value}
+    page = client.get("/", query)
+    assert page.status_code == 200
+    assert page.context["builder"].form.errors[name] == [message]
+    snippet = client.get("/snippets/python", query)
+    assert snippet.status_code == 400
+    assert snippet.content.decode() == f"The request is not valid: {name}: {message}\n"
+
+
+LONG = "x" * 10000
+
+
+@pytest.mark.parametrize(("field", "stored", "limit"), [("fname", "fname", 128),
+                                                        ("lname", "lname", 128),
+                                                        ("email", "email", 254)])
+def test_a_sandbox_order_with_a_very_long_override_is_placed_with_it_cut_to_the_column(
+        client, demo, field, stored, limit):
+    body = ORDER % f', "{field}": "{LONG}"'
+    response = client.post(CREATE, body.encode(), content_type="application/json",
+                           headers=auth_headers("sandbox-full"))
+    assert response.status_code == 200
+    assert getattr(Order.objects.get(), stored) == LONG[:limit]
+
+
+@pytest.mark.parametrize("extra", [f', "coupon_code": "{LONG}"', ', "coupon_code": 1e308',
+                                   ', "coupon_code": ' + "9" * 4000])
+def test_a_sandbox_order_with_an_absurd_coupon_is_the_coupon_400(client, demo, extra):
+    response = client.post(CREATE, (ORDER % extra).encode(), content_type="application/json",
+                           headers=auth_headers("sandbox-full"))
+    assert response.status_code == 400
+    assert response.json() == error("Invalid coupon code.")
+    assert Order.objects.count() == 0
