@@ -253,6 +253,10 @@ class RawBodyForm(forms.Form):
         if not isinstance(value, dict):
             raise forms.ValidationError("The body must be a JSON object ({ ... }).",
                                         code="object")
+        problem = strictjson.problem(value)  # the sandbox refuses the same bodies
+        if problem is not None:
+            raise forms.ValidationError(f"The body {problem}; the API cannot take it.",
+                                        code="unsendable")
         return value
 
 

@@ -129,6 +129,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "playground.charsets.RequestCharsetMiddleware",  # last: before any view reads a form
 ]
 
 ROOT_URLCONF = "playground.urls"

@@ -463,7 +463,7 @@ def send(request: HttpRequest) -> HttpResponse:
         stored = vault.Stored(api.Credential(stored.credential.token, builder.auth),
                               stored.hint, stored.saved_at)
     key = request.POST.get("submission_key", "")[:64]
-    if not key:
+    if not key or not key.isprintable():  # the key is stored: no NUL or control characters
         return _message(request, "error", "This form is out of date.",
                         "Reload the page and send again.")
     live_order = spec.endpoint == "create" and not api.is_sandbox()
@@ -686,19 +686,25 @@ def history(request: HttpRequest) -> HttpResponse:
         "http_status": request.GET.get("http_status", ""),
         "order_status": request.GET.get("order_status", ""),
     }
+    endpoint_choices = ["create", "status", "balance", "proxy-list"]
+    order_status_choices = ["paid", *sending.TERMINAL]
+    # A value that is not a choice matches nothing, and never reaches the database
+    # (PostgreSQL refuses a NUL character in a query parameter).
     if filters["endpoint"]:
-        calls = calls.filter(endpoint=filters["endpoint"])
+        calls = calls.filter(endpoint=filters["endpoint"]) \
+            if filters["endpoint"] in endpoint_choices else calls.none()
     if re.fullmatch(r"[0-9]{1,5}", filters["http_status"]):  # not "²" or 5,000 digits
         calls = calls.filter(http_status=int(filters["http_status"]))
     elif filters["http_status"] == "none":
         calls = calls.filter(http_status__isnull=True)
     if filters["order_status"]:
-        calls = calls.filter(order_status=filters["order_status"])
+        calls = calls.filter(order_status=filters["order_status"]) \
+            if filters["order_status"] in order_status_choices else calls.none()
     page = Paginator(calls, HISTORY_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(request, "playground/history.html", {
         "page": page, "filters": filters,
-        "endpoint_choices": ["create", "status", "balance", "proxy-list"],
-        "order_status_choices": ["paid", *sending.TERMINAL],
+        "endpoint_choices": endpoint_choices,
+        "order_status_choices": order_status_choices,
         "status_choices": sorted(set(visible.filter(http_status__isnull=False)
                                      .values_list("http_status", flat=True))),
     })

@@ -27,6 +27,7 @@ import httpx
 import pytest
 from django.core.signals import got_request_exception
 from django.test import Client
+from django.utils.http import parse_header_parameters
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -474,6 +475,7 @@ NASTY = [
     "https://proxyscrape.com/purchase?type=new_datacenter_shared&proxies[mixed]=1000",
     "?type=new_residential&bandwidth=1", "mixed", "us", "Belgium", "new_residential", "raw",
     "form", "bearer", "balance", "status", "create", "yes", "download", "30d", "sandbox-full",
+    '"\\ud800"', '{"a": "\\udfff"}', '{"\\u0000": 1}', "[" * 500 + "]" * 500,
 ]
 KNOWN_KEYS = [
     "endpoint", "type", "mode", "shape", "auth", "token", "flow", "body", "order_id",
@@ -718,3 +720,103 @@ def test_random_console_forms_never_answer_500(fuzz, path):
         check(lambda: client.post(path, **_form(pairs + extra)), pairs, extra)
 
     submit()
+
+
+# --- raw bodies nobody can send, and forms in charsets nobody can read ----------------------
+
+# What an unsendable body holds: nesting far past the limit, a lone surrogate, a NUL.
+NESTS = st.one_of(
+    st.integers(33, 900).map(lambda n: "[" * n + "]" * n),
+    st.integers(33, 900).map(lambda n: '{"a": ' * n + "0" + "}" * n),
+)
+SURROGATES = st.integers(0xD800, 0xDFFF).map(lambda c: f'"\\u{c:04x}"')
+NULS = st.sampled_from(['"\\u0000"', '"a\\u0000b"', '"\\u0000\\u0000"'])
+UNSENDABLE_PIECES = st.one_of(NESTS, SURROGATES, NULS)
+
+
+@st.composite
+def unsendable_bodies(draw) -> str:
+    """An order body with one unsendable piece as a value or (strings only) as a key."""
+    piece = draw(UNSENDABLE_PIECES)
+    order = json.dumps(draw(st.sampled_from([CREATE_BODY, {"type": "new_serp"}, {}])))
+    if piece.startswith('"') and draw(st.booleans()):
+        entry = f"{piece}: 1"
+    else:
+        entry = f'"{draw(st.sampled_from(["extra", "fname", "coupon_code", "days"]))}": {piece}'
+    return order[:-1] + (", " if order != "{}" else "") + entry + "}"
+
+
+BODY_ERROR = re.compile(r"The body (is nested more than 32 levels deep|holds a NUL character "
+                        r"\(\\u0000\)|holds a lone surrogate \(\\ud800 to \\udfff\), "
+                        r"which is not text); the API cannot take it\.")
+
+
+@FUZZ
+@given(body=unsendable_bodies(), path=st.sampled_from(["/", "/preview"]), headers=HTMX)
+def test_random_unsendable_raw_bodies_are_a_field_error_on_the_page(fuzz, body, path, headers):
+    client, check, _ = fuzz
+    response = client.get(path, {"mode": "raw", "body": body}, **headers)
+    assert response.status_code == 200, body
+    [error] = response.context["builder"].raw_form.errors["body"]
+    assert BODY_ERROR.fullmatch(error), (body, error)
+
+
+@FUZZ
+@given(body=unsendable_bodies(), lang=st.sampled_from(["curl", "python", "node"]),
+       extra=st.sampled_from([{}, {"download": "1"}, {"flow": "full"}, {"auth": "bearer"}]))
+def test_random_unsendable_raw_bodies_get_no_snippet_only_a_400(fuzz, body, lang, extra):
+    client, _check, _ = fuzz
+    response = client.get(f"/snippets/{lang}", {"mode": "raw", "body": body, **extra})
+    assert response.status_code == 400, body
+    text = response.content.decode()
+    assert text.startswith("The request is not valid: body: The body "), text
+    assert BODY_ERROR.search(text), (body, text)
+
+
+@FUZZ
+@given(body=unsendable_bodies())
+def test_random_unsendable_bodies_get_the_sandboxs_json_400(fuzz, body):
+    client, _check, _ = fuzz
+    response = client.post("/sandbox/v4/account/orders/create", body.encode(),
+                           content_type="application/json", headers={"api-token": "sandbox-full"})
+    assert response.status_code == 400, body
+    assert response.json() == {"success": False, "error": "Request body must be a JSON object."}
+
+
+CSRF_FORMS = ["/token", "/token/forget", "/send", "/sandbox/console/top-up",
+              "/sandbox/console/refund", "/sandbox/console/jwt", "/accounts/login/",
+              f"/orders/{ORDER_ID}/proxy-list", "/history"]
+CHARSETS = st.one_of(
+    st.sampled_from(["utf-16", "utf-16-le", "utf-32", "utf-7", "utf-8-sig", "utf8", "latin-1",
+                     "cp037", "cp1252", "shift_jis", "big5", "idna", "punycode", "rot13", "hex",
+                     "base64", "bz2", "zlib", "uu", "quopri", "nope", "", '"utf-16"', "\t"]),
+    st.text(st.characters(codec="ascii", categories=["L", "N", "P"]), min_size=1, max_size=12),
+)
+
+
+@pytest.fixture
+def csrf_fuzz(demo, crashes):
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+    client.get("/")
+    return client, crashes
+
+
+@FUZZ
+@given(path=st.sampled_from(CSRF_FORMS), charset=CHARSETS,
+       pairs=st.lists(st.tuples(KEYS, VALUES), max_size=3), headers=HTMX)
+def test_random_form_charsets_answer_the_sites_400_or_are_read(csrf_fuzz, path, charset,
+                                                                 pairs, headers):
+    client, crashes = csrf_fuzz
+    crashes.clear()
+    token = client.cookies["csrftoken"].value
+    body = urlencode([*pairs, ("csrfmiddlewaretoken", token)]).encode()
+    response = client.generic("POST", path, body, **headers,
+                              content_type=f"application/x-www-form-urlencoded; charset={charset}")
+    assert response.status_code < 500, (path, charset)
+    assert crashes == [], (path, charset)
+    declared = parse_header_parameters(response.request["CONTENT_TYPE"])[1].get("charset")
+    if declared is not None and declared.lower() != "utf-8":
+        assert response.status_code == 400, (path, charset)
+        assert response.context["reason"].startswith(f"The form was sent as “{declared[:40]}”")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "Content-Security-Policy" in response

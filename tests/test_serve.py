@@ -136,3 +136,26 @@ def test_static_files_are_compressed_and_cached_for_a_year(server, home, encodin
         max_age = int(re.search(r"max-age=(\d+)", cache).group(1))
         assert max_age >= ONE_YEAR, (url, cache)
         assert "public" in cache and "immutable" in cache, (url, cache)
+
+
+@pytest.mark.parametrize(("path", "content_type", "reason"), [
+    ("/token", "application/x-www-form-urlencoded; charset=utf-16",
+     "The form was sent as “utf-16”, but this site reads forms in UTF-8 only."),
+    ("/send", "application/x-www-form-urlencoded; charset=nope",
+     "The form was sent as “nope”, but this site reads forms in UTF-8 only."),
+    ("/sandbox/console/top-up", "application/x-www-form-urlencoded; charset=rot13",
+     "The form was sent as “rot13”, but this site reads forms in UTF-8 only."),
+    ("/?type=new_serp", "text/plain; charset=rot13",
+     "The request declares the charset “rot13”, which is not a text encoding."),
+])
+def test_a_request_in_a_charset_the_server_cannot_read_gets_its_own_400_page(
+        server, browser, home, path, content_type, reason):
+    csrf = browser.cookies["csrftoken"]
+    method = "GET" if path.startswith("/?") else "POST"
+    response = browser.request(method, path, content=f"csrfmiddlewaretoken={csrf}&token=x",
+                               headers={"Content-Type": content_type})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert reason in " ".join(response.text.split())

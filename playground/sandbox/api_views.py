@@ -6,6 +6,7 @@ Every answer is ``{"success": true, "data": ...}`` or ``{"success": false, "erro
 
 from __future__ import annotations
 
+import logging
 import time
 from functools import wraps
 
@@ -17,6 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from playground.sandbox import services
 from playground.sandbox.models import Order
 from playground.sandbox.services import SandboxError
+
+logger = logging.getLogger(__name__)
 
 
 def ok(data, status: int = 200) -> JsonResponse:
@@ -47,6 +50,9 @@ def api(*methods: str):
                 return view(request, account, *args, **kwargs)
             except SandboxError as exc:
                 return fail(exc.status, exc.message)
+            except Exception:  # a bug, or a row no code path should have written
+                logger.exception("Sandbox API error on %s", request.path)
+                return fail(500, services.INTERNAL_ERROR)
 
         return wrapper
 

@@ -38,9 +38,13 @@ BAD_BODY = "Request body must be a JSON object."
 BODY_TOO_LARGE = "Request body is too large."
 BAD_OVERRIDE = "Fields email, fname and lname must be strings."
 SUBACCOUNT_NOT_FOUND = "Subaccount not found."
+INTERNAL_ERROR = "The sandbox failed to answer this request; the error is in its log."
 BLOCK_REASON = "Blocked by the fraud guard (sandbox scenario coupon SANDBOX-BLOCK)."
 
 JWT_ISSUER = "playground-sandbox"
+# The most a sandbox wallet holds after a top-up: far below what the balance column
+# (12 digits, 2 after the point) can store, so no top-up can overflow it.
+WALLET_LIMIT = Decimal("1000000.00")
 
 
 class SandboxError(Exception):
@@ -103,42 +107,14 @@ class Placed:
     quote: prices.Quote
 
 
-MAX_BODY_DEPTH = 32  # an order body is flat; deep nesting only exhausts the stack later
-
-
-def _storable(body: dict) -> bool:
-    """No nesting deeper than ``MAX_BODY_DEPTH``, and no string (key or value) that a
-    database cannot store: escaped lone surrogates (``"\\ud800"``) or NUL characters."""
-    stack = [(body, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, str):
-            if "\x00" in value or _has_surrogate(value):
-                return False
-        elif isinstance(value, dict | list):
-            if depth > MAX_BODY_DEPTH:
-                return False
-            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
-    return True
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def parse_body(raw: bytes) -> dict:
     """The request body as a JSON object that can be stored, or the 400 that says it is
-    not one (see ``strictjson`` and ``_storable`` for what else is refused)."""
+    not one (``strictjson`` says what else is refused: the builder refuses the same)."""
     try:
         body = strictjson.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         body = None
-    if not isinstance(body, dict) or not _storable(body):
+    if not isinstance(body, dict) or strictjson.problem(body) is not None:
         raise SandboxError(400, BAD_BODY)
     return body
 
@@ -245,8 +221,12 @@ def refund(order_id) -> bool:
         return bool(moved)
 
 
-def top_up(account_id: int, amount: Decimal) -> None:
-    _credit(account_id, prices.cents(amount))
+def top_up(account_id: int, amount: Decimal) -> bool:
+    """Add ``amount`` unless the wallet would then hold more than ``WALLET_LIMIT``: one
+    conditional UPDATE, so concurrent top-ups cannot pass the limit together."""
+    amount = prices.cents(amount)
+    return bool(Account.objects.filter(pk=account_id, balance__lte=WALLET_LIMIT - amount)
+                .update(balance=_cents_sql(F("balance") + amount)))
 
 
 def read_balance(account: Account) -> Account:

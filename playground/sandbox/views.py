@@ -82,7 +82,10 @@ def top_up(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _console(request, topup_form=form, status=400)
     account, amount = form.cleaned_data["account"], form.cleaned_data["amount"]
-    services.top_up(account.pk, amount)
+    if not services.top_up(account.pk, amount):
+        form.add_error("amount", f"That would take the wallet of {account.name} above "
+                                 f"{services.WALLET_LIMIT:,.2f} USD, the sandbox's limit.")
+        return _console(request, topup_form=form, status=400)
     messages.success(request, f"Added {amount:.2f} USD to {account.name}.")
     return redirect("sandbox:console")
 
