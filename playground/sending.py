@@ -19,12 +19,16 @@ from django.utils import timezone
 from playground import api, redaction
 from playground.api import ApiError, ApiResponse, Credential
 from playground.models import RESPONSE_CAP, Call
-from playground.spec import RequestSpec
+from playground.spec import (
+    ERROR_INSUFFICIENT_BALANCE,
+    ERROR_PRICING,
+    PERMISSIONS,
+    TERMINAL_STATUSES,
+    RequestSpec,
+)
 
 OWNER_KEY = "playground.owner"
-TERMINAL = ("processed", "blocked", "failed", "refunded")
-PERMISSIONS = {"create": "account:api_ordering:write", "status": "account:api_ordering:read",
-               "balance": "account:api_ordering:read"}
+TERMINAL = TERMINAL_STATUSES
 
 
 def owner_id(request, *, create: bool = False) -> str:
@@ -252,14 +256,14 @@ def explain_api_error(status, error, endpoint, body=None, balance=None) -> Expla
         return Explanation("error", "Order not found (404).", error,
                            "The id is unknown, or the order belongs to another account: the "
                            "API does not say which. Check the id and the token.")
-    if status == 400 and error == "Missing or invalid pricing configuration.":
+    if status == 400 and error == ERROR_PRICING:
         fields = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}"
                            for k, v in (body or {}).items()
                            if k not in ("coupon_code", "email", "fname", "lname"))
         return Explanation("error", "No buyable package matches this request (400).", error,
                            f"The type and fields did not match a package: {fields}. Check the "
                            "product's sizes and location, or try a suggested size.")
-    if status == 400 and error == "Insufficient wallet balance.":
+    if status == 400 and error == ERROR_INSUFFICIENT_BALANCE:
         now = f"The wallet holds {balance}." if balance else "The balance could not be read."
         return Explanation("error", "The wallet does not cover this order (400).", error,
                            f"{now} Top up the wallet (dashboard, or the sandbox console) or "

@@ -21,7 +21,25 @@ ENDPOINTS = {
 PROXY_LIST = ("GET", "/v4/account/{subaccount_id}/{account_type}/proxy-list", "Proxy list")
 PROXY_LIST_QUERY = "type=getproxies&protocol=http&format=normal"
 AUTH_FORMS = ("api-token", "bearer")
-_ALL_ENDPOINTS = {**ENDPOINTS, "proxy-list": PROXY_LIST}
+# Reads the playground makes for itself (the header's wallet): not builder endpoints.
+ACCOUNT_READS = {
+    "me": ("GET", "/v4/account/auth/me", "Who am I"),  # assumed path (CONTRACT 1)
+    "subaccounts": ("GET", "/v4/account/subaccounts", "Subaccounts"),  # assumed shape
+}
+_ALL_ENDPOINTS = {**ENDPOINTS, "proxy-list": PROXY_LIST, **ACCOUNT_READS}
+
+# Order statuses (CONTRACT 3): ``paid`` waits for the processor; the others are final.
+PAID = "paid"
+TERMINAL_STATUSES = ("processed", "blocked", "failed", "refunded")
+ORDER_STATUSES = (PAID, *TERMINAL_STATUSES)
+
+# The permission each endpoint needs (CONTRACT 1).
+PERMISSIONS = {"create": "account:api_ordering:write", "status": "account:api_ordering:read",
+               "balance": "account:api_ordering:read"}
+
+# The API's error texts the playground reacts to (CONTRACT 2), exactly as the API sends them.
+ERROR_PRICING = "Missing or invalid pricing configuration."
+ERROR_INSUFFICIENT_BALANCE = "Insufficient wallet balance."
 
 
 _ACCOUNT_TYPE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a slug, as the sandbox's route takes
@@ -68,8 +86,9 @@ class RequestSpec:
     def path(self) -> str:
         """The path; a subaccount's ids (from the API) are %-encoded, one segment each."""
         if self.endpoint == "proxy-list":
+            assert self.subaccount is not None
             return proxy_list_path(*self.subaccount)
-        return ENDPOINTS[self.endpoint][1].format(order_id=self.order_id)
+        return _ALL_ENDPOINTS[self.endpoint][1].format(order_id=self.order_id)
 
     @property
     def query(self) -> str:
@@ -94,6 +113,14 @@ class RequestSpec:
     @classmethod
     def balance(cls) -> RequestSpec:
         return cls("balance")
+
+    @classmethod
+    def me(cls) -> RequestSpec:
+        return cls("me")
+
+    @classmethod
+    def subaccounts(cls) -> RequestSpec:
+        return cls("subaccounts")
 
     @classmethod
     def proxy_list(cls, account_id: str, account_type: str) -> RequestSpec:

@@ -52,6 +52,7 @@ from playground.sandbox.demo import DEMO_TOKENS
 from playground.spec import (
     AUTH_FORMS,
     ENDPOINTS,
+    ERROR_INSUFFICIENT_BALANCE,
     RequestSpec,
     proxy_list_path,
     subaccount_problem,
@@ -500,7 +501,7 @@ def send(request: HttpRequest) -> HttpResponse:
 def _balance_if_unsure(call, credential) -> str | None:
     """The balance, read now, when a create may or may not have debited the wallet."""
     if call.endpoint == "create" and (call.outcome in sending.UNKNOWN_AFTER
-                                      or call.error == "Insufficient wallet balance."):
+                                      or call.error == ERROR_INSUFFICIENT_BALANCE):
         return _read_wallet(credential).get("balance")
     return None
 

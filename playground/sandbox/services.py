@@ -22,6 +22,7 @@ from playground import prices, strictjson
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
 from playground.sandbox.models import Account, Order, hash_token
 from playground.sandbox.orders import read_package
+from playground.spec import ERROR_INSUFFICIENT_BALANCE, ERROR_PRICING
 
 # Error texts, exactly as the vendor documents them (CONTRACT.md sections 2 and 3).
 UNAUTHENTICATED = "Could not determine account email from authenticated identity."
@@ -30,8 +31,8 @@ NO_READ_STATUS = ("Reading order status via the API-ordering endpoint is not ena
                   "account. Contact support to request access.")
 NO_READ_BALANCE = ("Reading the wallet balance via the API-ordering endpoint is not enabled for "
                    "this account. Contact support to request access.")  # (assumed) wording
-PRICING = "Missing or invalid pricing configuration."
-INSUFFICIENT = "Insufficient wallet balance."
+PRICING = ERROR_PRICING
+INSUFFICIENT = ERROR_INSUFFICIENT_BALANCE
 ORDER_NOT_FOUND = "Order not found."
 # Sandbox texts for cases the vendor page leaves open (assumed).
 BAD_BODY = "Request body must be a JSON object."
