@@ -43,6 +43,15 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.http_status or self.outcome}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Text from an upstream may hold NUL, which PostgreSQL refuses in text columns:
+        # history keeps such a character as U+FFFD rather than losing the whole row.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, name, value.replace("\x00", "\ufffd"))
+        super().save(*args, **kwargs)
+
     @property
     def is_pending(self) -> bool:
         return self.outcome == self.PENDING
@@ -51,3 +60,6 @@ class Call(models.Model):
     def request_json(self) -> str:
         return json.dumps(self.request_body, indent=2, ensure_ascii=False)
 
+
+_TEXT_FIELDS = tuple(f.attname for f in Call._meta.concrete_fields
+                     if isinstance(f, (models.CharField, models.TextField)))

@@ -382,3 +382,18 @@ def test_a_create_pending_within_the_deadline_is_still_waiting(fake, browser):
     assert ("This form was already sent and is still waiting for the API. Its result appears "
             "in History when it arrives; it was not sent again.") in text
     assert Call.objects.get(endpoint="create").is_pending
+
+
+# --- text a database column cannot hold ----------------------------------------------------------
+
+def test_an_answer_holding_nul_is_kept_in_history_with_the_nul_replaced(fake, browser):
+    """PostgreSQL refuses NUL in text columns: the row is kept, the NUL shown as U+FFFD."""
+    fake.set(fu.CREATE, fu.answering(fu.refusal("bad\x00coupon", status=400)))
+    response = send(browser, confirm="yes")
+    assert response.status_code == 200
+    assert "The API refused the request (400)." in words(response)
+    call = Call.objects.get(endpoint="create")
+    assert call.outcome == "api-error"
+    assert call.error == "bad\ufffdcoupon"
+    assert "\x00" not in call.response_body  # the JSON text keeps its escape, \u0000
+    assert json.loads(call.response_body) == {"success": False, "error": "bad\x00coupon"}
