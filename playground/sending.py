@@ -58,14 +58,6 @@ class Explanation:
     action: str = ""
 
 
-def _send(client: api.AccountApi, spec: RequestSpec, credential: Credential) -> ApiResponse:
-    if spec.endpoint == "create":
-        return client.create_order(spec.body, credential)
-    if spec.endpoint == "status":
-        return client.order_status(spec.order_id, credential)
-    return client.balance(credential)
-
-
 class RateLimited(Exception):
     pass
 
@@ -116,7 +108,7 @@ def _serialize_owner(owner: str) -> None:
 def send(call: Call, spec: RequestSpec, credential: Credential) -> Call:
     """Send the claimed call once and complete its history row."""
     try:
-        response = _send(api.get_client(), spec, credential)
+        response = api.get_client().send(spec, credential)
     except ApiError as exc:
         call.http_status = exc.status_code
         call.duration_ms = exc.elapsed_ms

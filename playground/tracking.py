@@ -14,6 +14,7 @@ from playground import api, redaction, sending
 from playground.api import ApiError, Credential
 from playground.lru import LRU
 from playground.models import Call
+from playground.spec import RequestSpec
 
 STATUS_TEXT = {
     "paid": "Paid: the wallet was debited; waiting for the processor.",
@@ -91,7 +92,7 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
             "Enter the token again, then press “Keep waiting”.")
         result.stop = True
         return result
-    path = f"/v4/account/orders/{result.order_id}/status"
+    path = RequestSpec.status(result.order_id).path
     try:
         response = api.get_client().order_status(result.order_id, credential)
     except ApiError as exc:
@@ -139,7 +140,7 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
     call.order_status = result.status[:16]
     if changed:
         sending.record(request, endpoint="status", method="GET",
-                       path=f"/v4/account/orders/{result.order_id}/status", result=response,
+                       path=path, result=response,
                        order_id=result.order_id, order_status=result.status[:16],
                        auth=credential.auth,
                        builder_query=f"endpoint=status&order_id={result.order_id}")
