@@ -29,8 +29,9 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
-from playground import __version__, logs, redaction
+from playground import __version__, redaction
 from playground.spec import PROXY_LIST_QUERY, proxy_list_path, subaccount_problem
+from playground.web import logs
 
 logger = logging.getLogger("playground.api")
 USER_AGENT = f"proxyscrape-playground/{__version__} httpx/{httpx.__version__}"

@@ -22,7 +22,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
 
-from playground import logs
+from playground.web import logs
 
 OPEN_PREFIXES = ("/healthz", "/static/", "/accounts/login/", "/sandbox/v4/")
 
