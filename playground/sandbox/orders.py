@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django_countries import countries
 
-from playground import prices
 from playground.catalogue import LOCATIONS, POOL_FIELD, PRODUCTS, SERVER_LOCATIONS, Field, Product
+from playground.sandbox import prices
 
 
 @dataclass(frozen=True)

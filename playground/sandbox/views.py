@@ -11,9 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import prices
 from playground.catalogue import PRODUCTS
-from playground.sandbox import services
+from playground.sandbox import prices, services
 from playground.sandbox.demo import DEMO_DESCRIPTIONS
 from playground.sandbox.forms import JwtForm, RefundForm, TopUpForm
 from playground.sandbox.models import Account, Order
@@ -35,17 +34,15 @@ def sandbox_page(view):
 
 
 def _price_rows():
-    from playground import prices as p
-
     rows = []
-    for product_type, table, unit in (
-        ("new_datacenter_shared", p.DATACENTER_SHARED, "proxies"),
-        ("new_datacenter_dedicated", p.DATACENTER_DEDICATED, "IPs"),
-        ("new_residential", p.RESIDENTIAL, "GB"),
-        ("new_residential_unlimited", p.RESIDENTIAL_UNLIMITED, "days"),
-        ("new_serp", p.SERP, "requests"),
+    for product_type, unit in (
+        ("new_datacenter_shared", "proxies"),
+        ("new_datacenter_dedicated", "IPs"),
+        ("new_residential", "GB"),
+        ("new_residential_unlimited", "days"),
+        ("new_serp", "requests"),
     ):
-        for size, price in table.items():
+        for size, price in prices.PACKAGE_PRICES[product_type].items():
             rows.append({"product": PRODUCTS[product_type], "size": f"{size:,} {unit}",
                          "price": price})
     return rows
