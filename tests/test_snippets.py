@@ -452,6 +452,13 @@ def test_the_plan_says_what_each_complete_script_does():
     assert proxy_list.proxy_list_path == PROXY_URL.removeprefix(BASE)
 
 
+@pytest.mark.parametrize("endpoint", sorted(SPECS))
+def test_a_script_that_waits_has_the_json_helper_its_polls_go_through(endpoint):
+    """The languages write the polling loop only beside the call helper it uses."""
+    script = plan(SPECS[endpoint], options())
+    assert not script.polls or script.call in ("send", "get")
+
+
 def test_the_token_source_follows_the_mode():
     assert options(token_mode="env").source.env
     placeholder = options(auth="bearer").source
