@@ -1,5 +1,6 @@
 """Settings, read from the environment with environs (see README, "Configuration")."""
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def required_outside_debug(name: str, dev_default: str) -> str:
 SECRET_KEY = required_outside_debug("SECRET_KEY", "dev-insecure-key-change-me")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # HTTPS: cookies are Secure outside DEBUG; HSTS and the redirect are opt-in, for a deployment
 # that terminates TLS (directly or at a proxy that sets X-Forwarded-Proto).
@@ -242,7 +243,7 @@ LOGGING = {
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         },
     },
-    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", default=logging.INFO)},
     "loggers": {
         # The request log line replaces Django's own per-request lines.
         "django.server": {"level": "WARNING"},

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from playground.catalogue import PRODUCTS
 from playground.sandbox import prices, services
 from playground.sandbox.demo import DEMO_DESCRIPTIONS
-from playground.sandbox.forms import JwtForm, RefundForm, TopUpForm
+from playground.sandbox.forms import JWT_LIFETIMES, JwtForm, RefundForm, TopUpForm
 from playground.sandbox.models import Account, Order
 
 RECENT_ORDERS = 50
@@ -111,5 +111,5 @@ def issue_jwt(request: HttpRequest) -> HttpResponse:
         return _console(request, jwt_form=form, status=400)
     account, lifetime = form.cleaned_data["account"], form.cleaned_data["lifetime"]
     token = services.issue_jwt(account, lifetime=lifetime)
-    label = dict(form.fields["lifetime"].choices)[lifetime]
+    label = dict(JWT_LIFETIMES)[lifetime]
     return _console(request, jwt={"token": token, "account": account, "lifetime": label})
