@@ -27,7 +27,7 @@ migrate: setup
 run: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup lint
 	$(PY) -m pytest
 
 # The suite (browser tests aside) on PostgreSQL: DATABASE_URL must name a database whose
@@ -64,8 +64,10 @@ deploy-check: setup
 	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
 	BEHIND_TLS_PROXY=1 $(PY) manage.py check --deploy --fail-level WARNING
 
+# ruff, then mypy with django-stubs ([tool.mypy] in pyproject.toml); part of `make test`.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test-db.sqlite3* staticfiles

@@ -25,11 +25,12 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from playground import __version__, faults, logs
+from playground import __version__, faults
 from playground.deadline import call_deadline, deadline_transport
 from playground.faults import ApiError, Fault, StoppedReading, TooLarge, fault_for, stop_at_redirect
 from playground.sandbox_transport import SandboxTransport
 from playground.spec import RequestSpec, subaccount_problem
+from playground.web import logs
 
 __all__ = ["SANDBOX_INTERNAL_BASE", "AccountApi", "ApiError", "ApiResponse", "Credential",
            "SandboxTransport", "api_base", "clients", "get_client", "is_sandbox"]

@@ -153,7 +153,7 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
 _poll_failures = LRU(10_000)  # order id -> how its polls last failed
 
 
-def _first_failure(order_id: uuid.UUID, kind: str) -> bool:
+def _first_failure(order_id: uuid.UUID | None, kind: str) -> bool:
     """True the first time polls of this order fail this way since they last worked."""
     if _poll_failures.get(order_id) == kind:
         return False

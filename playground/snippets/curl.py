@@ -41,9 +41,9 @@ def _word(token: Token, prefix: str = "") -> str:
 def single(spec: RequestSpec, options: SnippetOptions) -> str:
     header = _word(options.source, f"{options.header_name}: {options.header_prefix}")
     lines = [f"curl -sS {sh_quote(options.base_url + url_path(spec))}", f"  -H {header}"]
-    if spec.body is not None:
-        lines += ["  -H 'Content-Type: application/json'",
-                  f"  --data-raw {sh_quote(spec.body_text)}"]
+    text = spec.body_text  # None exactly when there is no body
+    if text is not None:
+        lines += ["  -H 'Content-Type: application/json'", f"  --data-raw {sh_quote(text)}"]
     return " \\\n".join(lines) + "\n"
 
 

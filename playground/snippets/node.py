@@ -68,8 +68,9 @@ def single(spec: RequestSpec, options: SnippetOptions) -> str:
     value = _header_value(token, options.header_prefix, inline=True)
     header = f"{js_key(options.header_name)}: {value}"
     url = js_str(options.base_url + url_path(spec))
-    if spec.body is not None:
-        define, send = _define_body(spec.body, spec.body_text)
+    text = spec.body_text  # None exactly when there is no body
+    if text is not None:
+        define, send = _define_body(spec.body, text)
         # At the top level, outside main(): a template literal keeps its lines as they are.
         out += [*define, "", "async function main() {", f"  const response = await fetch({url}, {{",
                 '    method: "POST",', "    headers: {", f"      {header},",
@@ -276,11 +277,14 @@ def full(plan: Plan) -> str:
         head.append(f"const ORDER_ID = {js_str(plan.order_id)};")
     if plan.proxy_list_path is not None:
         head.append(f"const PROXY_LIST_PATH = {js_str(plan.proxy_list_path)};")
-    define, send = _define_body(plan.body, plan.body_text) if plan.body is not None else ([], "")
+    text = plan.body_text  # None exactly when there is no body
+    define, send = _define_body(plan.body, text) if text is not None else ([], "")
     values = {"HEADER": js_key(plan.header), "SEND": send,
               "VALUE": _header_value(plan.token, plan.prefix, inline=False)}
-    helpers = [fill(_CALLS[plan.call], **values) + _CALL_TAIL] if plan.call else []
-    if plan.polls:
-        helpers.append(fill(_WAIT_FOR, GET_STATUS=_GET_STATUS[plan.call]))
+    helpers = []
+    if plan.call is not None:
+        helpers.append(fill(_CALLS[plan.call], **values) + _CALL_TAIL)
+        if plan.polls:  # waiting reads the status through the same helper
+            helpers.append(fill(_WAIT_FOR, GET_STATUS=_GET_STATUS[plan.call]))
     main = "async function main() {\n" + fill("".join(_STEPS[s] for s in plan.steps), **values)
     return blocks("\n".join(head), "\n".join(define), _FAIL, *helpers, main + "}\n", _RUN_MAIN)

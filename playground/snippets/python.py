@@ -234,8 +234,10 @@ def full(plan: Plan) -> str:
     )
     header = {"HEADER": py_str(plan.header),
               "VALUE": _header_value(plan.token, plan.prefix, inline=False)}
-    helpers = [fill(_CALLS[plan.call], **header) + _CALL_TAIL] if plan.call else []
-    if plan.polls:
-        helpers.append(fill(_WAIT_FOR, GET_STATUS=_GET_STATUS[plan.call]))
+    helpers = []
+    if plan.call is not None:
+        helpers.append(fill(_CALLS[plan.call], **header) + _CALL_TAIL)
+        if plan.polls:  # waiting reads the status through the same helper
+            helpers.append(fill(_WAIT_FOR, GET_STATUS=_GET_STATUS[plan.call]))
     main = "def main():\n" + fill("".join(_STEPS[step] for step in plan.steps), **header)
     return blocks(head, *helpers, main, 'if __name__ == "__main__":\n    main()', blank_lines=2)

@@ -22,7 +22,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
 
-from playground import logs
+from playground.web import logs
 
 OPEN_PREFIXES = ("/healthz", "/static/", "/accounts/login/", "/sandbox/v4/")
 
@@ -44,8 +44,10 @@ class RemoteUserMiddleware(auth_middleware.RemoteUserMiddleware):
     """Django's RemoteUserMiddleware, with a configurable header, active only in
     ``remote-user`` mode."""
 
+    # Django reads self.header and never assigns it; a property (not the stubs' plain
+    # attribute) follows the setting per request, which override_settings relies on.
     @property
-    def header(self) -> str:
+    def header(self) -> str:  # type: ignore[override]
         """The META key of settings.REMOTE_USER_HEADER (read per request, never stored on
         the shared middleware instance)."""
         return "HTTP_" + settings.REMOTE_USER_HEADER.upper().replace("-", "_")
