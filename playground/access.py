@@ -92,7 +92,7 @@ class HealthCheckMiddleware:
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD") and (
                 _refused_host(request) or (settings.SECURE_SSL_REDIRECT
                                            and not request.is_secure())):
-            from playground.views import healthz
+            from playground.views.health import healthz
 
             return healthz(request)
         return self.get_response(request)
