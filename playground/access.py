@@ -75,7 +75,8 @@ class AccessMiddleware:
                                 content_type="text/plain; charset=utf-8")
         if request.headers.get("HX-Request"):
             response = HttpResponse("Your session ended: sign in again.", status=401)
-            response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?next=/"
+            response["HX-Redirect"] = (f"{resolve_url(settings.LOGIN_URL)}"
+                                       f"?next={resolve_url('playground:index')}")
             return response
         return redirect_to_login(request.get_full_path())
 

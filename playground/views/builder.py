@@ -64,7 +64,7 @@ def _preview_context(request: HtmxHttpRequest, builder: Builder) -> dict:
     context["body_html"] = highlighting.highlight(spec.body_text, "json") if spec.body else ""
     context["snippets"] = snippet_panels(
         spec=spec, flavour=builder.flow, file_flavour=builder.flow, options=options,
-        download_url=lambda lang: reverse("snippet", args=[lang])
+        download_url=lambda lang: reverse("playground:snippet", args=[lang])
         + f"?{download_query}")
     return context
 
@@ -184,7 +184,7 @@ def import_checkout(request: HtmxHttpRequest) -> HttpResponse:
         imported = import_checkout_link(request.GET.get("url", ""))
     except CheckoutLinkError as exc:
         messages.error(request, str(exc))
-        return redirect("/")
+        return redirect("playground:index")
     builder = Builder.from_query(imported.query)
     messages.success(request, "Imported the checkout link.")
     if imported.unknown:

@@ -68,7 +68,7 @@ def _proxy_list_snippets(request: HtmxHttpRequest, call: Call,
     return snippet_panels(
         spec=RequestSpec.proxy_list(*account), flavour="single", file_flavour="full",
         options=snippets.SnippetOptions(base_url=snippet_base_url(request), auth=auth),
-        download_url=lambda lang: reverse("proxy_list_snippet", args=[lang])
+        download_url=lambda lang: reverse("playground:proxy_list_snippet", args=[lang])
         + f"?{query}")
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -39,7 +40,7 @@ def token_use(request: HtmxHttpRequest) -> HttpResponse:
     problem = vault.token_problem(token)
     if problem and not request.htmx:
         messages.error(request, problem)
-        return redirect("/")
+        return redirect("playground:index")
     if problem:
         return _token_fragment(request, error=problem)
     notice = ""
@@ -62,7 +63,7 @@ def _local_url(request: HtmxHttpRequest, url: str) -> str:
     if url.startswith("/") and url_has_allowed_host_and_scheme(
             url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return url
-    return "/"
+    return reverse("playground:index")
 
 
 @require_POST
@@ -71,5 +72,5 @@ def token_forget(request: HtmxHttpRequest) -> HttpResponse:
     """Fragment: remove the token at once."""
     vault.forget(request.session)
     if not request.htmx:
-        return redirect("/")
+        return redirect("playground:index")
     return _token_fragment(request, changed=True)
