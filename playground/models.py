@@ -20,7 +20,7 @@ ENDPOINT_CHOICES = (*ENDPOINTS, "proxy-list")
 ORDER_STATUS_CHOICES = ORDER_STATUSES
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(models.QuerySet["Call"]):
     def visible_to(self, owner: Owner) -> CallQuerySet:
         """The calls ``owner`` may see: staff see everyone's, anyone else their own."""
         return self if owner.staff else self.filter(owner=owner.id)

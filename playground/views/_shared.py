@@ -3,7 +3,8 @@ arguments after the request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -77,7 +78,7 @@ def message(request: HtmxHttpRequest, *, tone: str, title: str, detail: str = ""
                                                 "detail": detail, **extra})
 
 
-def not_valid(*, errors: Mapping[str, list[str]]) -> HttpResponse:
+def not_valid(*, errors: Mapping[str, Iterable[Any]]) -> HttpResponse:
     """A 400 in plain text naming each field's errors."""
     listed = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in errors.items())
     return HttpResponse(f"The request is not valid: {listed}\n", status=400,

@@ -61,7 +61,8 @@ def _preview_context(request: HtmxHttpRequest, builder: Builder) -> dict:
     download_query = f"{query}{'&' if query else ''}download=1" \
                      f"{'&include_token=1' if literal else ''}"
     context["request_url"] = snippet_base_url(request) + spec.path
-    context["body_html"] = highlighting.highlight(spec.body_text, "json") if spec.body else ""
+    context["body_html"] = highlighting.highlight(spec.body_text or "", "json") \
+        if spec.body else ""
     context["snippets"] = snippet_panels(
         spec=spec, flavour=builder.flow, file_flavour=builder.flow, options=options,
         download_url=lambda lang: reverse("playground:snippet", args=[lang])
@@ -147,10 +148,11 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
             response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
                                                {"builder": builder}), "none")
         else:
-            response = TemplateResponse(request, "playground/_preview.html", {
+            fragment = TemplateResponse(request, "playground/_preview.html", {
                 **_preview_context(request, builder), "oob_errors": True})
             if key:
-                _previews.put(key, (response.render().content, page_url))
+                _previews.put(key, (fragment.render().content, page_url))
+            response = fragment
     if request.htmx:
         response["HX-Replace-Url"] = page_url
     patch_vary_headers(response, ["HX-Request"])

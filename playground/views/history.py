@@ -18,7 +18,7 @@ HISTORY_PAGE = 50
 @require_GET
 def history(request: HtmxHttpRequest) -> HttpResponse:
     """Every call this owner sent (staff: everyone's), newest first, with filters."""
-    visible = Call.objects.select_related("user").visible_to(owner_for(request))
+    visible = Call.objects.visible_to(owner_for(request)).select_related("user")
     sending.settle_stale(visible)  # creates the server lost in a crash: outcome unknown
     filters = {
         "endpoint": request.GET.get("endpoint", ""),

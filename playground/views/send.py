@@ -102,8 +102,8 @@ def send(request: HtmxHttpRequest) -> HttpResponse:
         return _rate_limited(request)
     if live_order and request.POST.get("confirm") != "yes":
         return TemplateResponse(request, "playground/_confirm.html", {
-            "spec": spec, "product": catalogue.PRODUCTS.get(spec.body.get("type")),
-            "body_html": highlighting.highlight(spec.body_text, "json"),
+            "spec": spec, "product": catalogue.PRODUCTS.get((spec.body or {}).get("type")),
+            "body_html": highlighting.highlight(spec.body_text or "", "json"),
             "api_base": settings.PROXYSCRAPE_API_BASE})
     try:
         call, claimed = sending.claim(
