@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from playground import catalogue
 from playground.forms import PRODUCT_FORMS, OrderIdForm, ProductForm, RawBodyForm
@@ -155,7 +156,8 @@ class Builder:
 
     def page_url(self) -> str:
         query = self.query_string()
-        return f"/?{query}" if query else "/"
+        page = reverse("playground:index")
+        return f"{page}?{query}" if query else page
 
 
 def _from_raw_body(query: QueryDict, builder: Builder) -> QueryDict:

@@ -80,8 +80,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.RemoteUserBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "playground:index"
+LOGOUT_REDIRECT_URL = "playground:index"
 # Failed sign-ins (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name
 # from one client address, that pair is refused for LOGIN_COOLOFF_MINUTES, with a page
 # saying so (429). The address is REMOTE_ADDR, never a client-set header.

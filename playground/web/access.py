@@ -77,7 +77,8 @@ class AccessMiddleware:
                                 content_type="text/plain; charset=utf-8")
         if request.headers.get("HX-Request"):
             response = HttpResponse("Your session ended: sign in again.", status=401)
-            response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?next=/"
+            response["HX-Redirect"] = (f"{resolve_url(settings.LOGIN_URL)}"
+                                       f"?next={resolve_url('playground:index')}")
             return response
         return redirect_to_login(request.get_full_path())
 
@@ -94,7 +95,7 @@ class HealthCheckMiddleware:
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD") and (
                 _refused_host(request) or (settings.SECURE_SSL_REDIRECT
                                            and not request.is_secure())):
-            from playground.views import healthz
+            from playground.views.health import healthz
 
             return healthz(request)
         return self.get_response(request)
