@@ -163,3 +163,25 @@ def test_a_forbidden_import_is_a_violation_even_when_allowed_by_mistake(tmp_path
                       encoding="utf-8")
 
     assert violations(source, rule, tmp_path) == {"playground.vault.get_token"}
+
+
+# --- one vocabulary ---------------------------------------------------------------------------
+
+def test_no_api_path_is_typed_outside_the_spec():
+    """Snippets, the client and tracking take their paths from `playground.spec` (the
+    sandbox's routes, the server side of the contract, are written relative to /sandbox/)."""
+    typed = [str(path.relative_to(ROOT)) for path in sorted(APP.rglob("*.py"))
+             if "migrations" not in path.parts
+             and str(path.relative_to(ROOT)) != "playground/spec.py"
+             and "/v4/account" in path.read_text(encoding="utf-8")]
+    assert typed == []
+
+
+def test_no_list_of_terminal_statuses_is_typed_outside_the_spec():
+    spelled = [str(path.relative_to(ROOT)) for path in sorted(APP.rglob("*.py"))
+               if "migrations" not in path.parts and str(path.relative_to(ROOT)) !=
+               "playground/spec.py" and ('"processed", "blocked", "failed", "refunded"'
+                                         in path.read_text(encoding="utf-8")
+                                         or "processed | blocked | failed | refunded"
+                                         in path.read_text(encoding="utf-8"))]
+    assert spelled == []

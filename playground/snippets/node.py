@@ -23,6 +23,7 @@ from playground.snippets.plan import (
     WAIT,
     Plan,
     blocks,
+    endpoint_path,
     fill,
     url_path,
 )
@@ -158,64 +159,12 @@ async function waitFor(orderId) {
 }
 """
 
-_JS_MAIN_POLL = """\
-async function main() {
-<<START>>
-  const order = await waitFor(orderId);
-  console.log(`status: ${order.status}`);
-  if (order.status === "blocked") fail(`Blocked: ${order.block_reason}`);
-  if (order.status === "failed") {
-    fail(`Processing failed; contact support and quote order ${orderId}.`);
-  }
-  if (order.status === "refunded") fail("Refunded: the subaccount is no longer valid.");
-  console.log(`AccountID: ${order.subaccount.AccountID}`);
-}
-"""
-
-_JS_MAIN_BALANCE = """\
-async function main() {
-  const wallet = await call("/v4/account/orders/balance");
-  console.log(`balance: ${wallet.balance} ${wallet.currency}`);
-}
-"""
-
-_JS_MAIN_PROXY_LIST = """\
-async function main() {
-  let response;
-  try {
-    response = await fetch(API_BASE + PROXY_LIST_PATH, {
-      headers: { <<HEADER>>: <<VALUE>> },
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    fail(`Request failed: ${error.cause?.message ?? error.message}`);
-  }
-  const text = await response.text();
-  // The list comes as plain text, one proxy a line; an error comes as a JSON answer.
-  if (text.trimStart().startsWith("{")) {
-    let error;
-    try {
-      error = JSON.parse(text).error;
-    } catch {
-      error = text.slice(0, 300);
-    }
-    fail(`API error (HTTP ${response.status}): ${error}`);
-  }
-  if (!response.ok) fail(`Unexpected answer (HTTP ${response.status}): ${text.slice(0, 300)}`);
-  const proxies = text.split("\\n").map((line) => line.trim()).filter(Boolean);
-  console.log(`proxies: ${proxies.length}`);
-  for (const proxy of proxies) console.log(proxy);
-}
-"""
-
-
-_GET_STATUS = {"send": 'call("GET", `/v4/account/orders/${orderId}/status`)',
-               "get": "call(`/v4/account/orders/${orderId}/status`)"}
+_GET_STATUS = {"send": 'call("GET", `<<STATUS_PATH>>`)', "get": "call(`<<STATUS_PATH>>`)"}
 
 # main()'s steps, already indented for its body.
 _STEPS = {
     PLACE: """\
-  const orderId = await call("POST", "/v4/account/orders/create", <<SEND>>);
+  const orderId = await call("POST", "<<CREATE_PATH>>", <<SEND>>);
   console.log(`order_id: ${orderId}`);
 """,
     GIVEN: """\
@@ -233,7 +182,7 @@ _STEPS = {
   console.log(`AccountID: ${order.subaccount.AccountID}`);
 """,
     BALANCE: """\
-  const wallet = await call("/v4/account/orders/balance");
+  const wallet = await call("<<BALANCE_PATH>>");
   console.log(`balance: ${wallet.balance} ${wallet.currency}`);
 """,
     PROXY_LIST: """\
@@ -280,11 +229,13 @@ def full(plan: Plan) -> str:
     text = plan.body_text  # None exactly when there is no body
     define, send = _define_body(plan.body, text) if text is not None else ([], "")
     values = {"HEADER": js_key(plan.header), "SEND": send,
-              "VALUE": _header_value(plan.token, plan.prefix, inline=False)}
+              "VALUE": _header_value(plan.token, plan.prefix, inline=False),
+              "CREATE_PATH": endpoint_path("create"), "BALANCE_PATH": endpoint_path("balance")}
     helpers = []
     if plan.call is not None:
         helpers.append(fill(_CALLS[plan.call], **values) + _CALL_TAIL)
         if plan.polls:  # waiting reads the status through the same helper
-            helpers.append(fill(_WAIT_FOR, GET_STATUS=_GET_STATUS[plan.call]))
+            status = fill(_GET_STATUS[plan.call], STATUS_PATH=endpoint_path("status", "${orderId}"))
+            helpers.append(fill(_WAIT_FOR, GET_STATUS=status))
     main = "async function main() {\n" + fill("".join(_STEPS[s] for s in plan.steps), **values)
     return blocks("\n".join(head), "\n".join(define), _FAIL, *helpers, main + "}\n", _RUN_MAIN)
