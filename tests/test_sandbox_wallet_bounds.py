@@ -57,6 +57,9 @@ def test_many_top_ups_stop_at_the_limit_and_the_console_and_balance_api_still_wo
 
 def test_a_balance_row_the_column_cannot_read_back_is_a_json_500_not_an_html_page(
         client, demo):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL refuses an overflowing numeric when it is written, so no such "
+                    "row can exist there; SQLite stores it and fails when it is read back")
     with connection.cursor() as cursor:  # written behind the app's back, as before the limit
         cursor.execute("UPDATE sandbox_account SET balance = %s WHERE name = %s",
                        ["99999999999999.99", "sandbox-full"])
