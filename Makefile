@@ -27,7 +27,13 @@ migrate: setup
 run: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+# Newman (Postman's runner) for tests/test_contract_postman.py, from the committed lockfile.
+NODE_STAMP := tests/js/node_modules/.installed
+$(NODE_STAMP): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+test: setup $(NODE_STAMP)
 	$(PY) -m pytest
 
 # The suite (browser tests aside) on PostgreSQL: DATABASE_URL must name a database whose

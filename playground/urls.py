@@ -19,6 +19,7 @@ urlpatterns = [
     path("orders/<str:order_id>/proxy-list", views.proxy_list, name="proxy_list"),
     path("history", views.history, name="history"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("playground.contract.urls")),
     path("sandbox/", include("playground.sandbox.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
