@@ -6,14 +6,18 @@ Thin views: the documents are built in ``openapi`` and ``postman``, the probes i
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from playground import api
+from playground import api, redaction, vault
+from playground.api import Credential
 from playground.builder import Builder
-from playground.contract import history, openapi, postman
+from playground.contract import history, openapi, postman, probes
 
 MAX_EXPORTED_CALLS = 50
 EXPORT_PAGE_ROWS = 50
@@ -112,3 +116,57 @@ def export_page(request: HttpRequest) -> HttpResponse:
     calls = [c for c in history.visible_calls(request)[:EXPORT_PAGE_ROWS]
              if postman.spec_of_call(c) is not None]
     return TemplateResponse(request, "contract/export.html", {"calls": calls})
+
+
+# --- Check the API ---------------------------------------------------------------------------
+
+CHECK_SESSION_KEY = "contract.check"
+
+
+def _recent_order_ids(request: HttpRequest) -> list[str]:
+    ids: list[str] = []
+    rows = history.visible_calls(request).filter(endpoint="create", order_id__isnull=False)
+    for order_id in rows.values_list("order_id", flat=True)[:50]:
+        if str(order_id) not in ids:
+            ids.append(str(order_id))
+        if len(ids) == probes.MAX_ORDERS:
+            break
+    return ids
+
+
+def _second_token_problem(token: str) -> str | None:
+    if len(token) > vault.MAX_TOKEN_LENGTH:
+        return f"That token is longer than {vault.MAX_TOKEN_LENGTH} characters."
+    if not all(33 <= ord(c) <= 126 for c in token):
+        return "A token is printable ASCII with no spaces; that one is not."
+    return None
+
+
+def check_page(request: HttpRequest) -> HttpResponse:
+    """GET: the last result, dated. POST: run the read-only probes now, keep the result."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    error = ""
+    if request.method == "POST":
+        second = request.POST.get("no_read_token", "").strip()
+        error = (_second_token_problem(second) or "") if second else ""
+        if not error:
+            no_read = None
+            if second:
+                redaction.remember(second)  # never in a log line
+                no_read = Credential(second, "api-token")
+            stored = vault.load(request.session)
+            result = probes.check(stored.credential if stored else None,
+                                  order_ids=_recent_order_ids(request),
+                                  base="sandbox" if api.is_sandbox() else api.api_base(),
+                                  no_read=no_read)
+            request.session[CHECK_SESSION_KEY] = result
+            return redirect("contract:check")
+    result = request.session.get(CHECK_SESSION_KEY)
+    checked_at = None
+    if result:
+        checked_at = datetime.datetime.fromtimestamp(result["checked_at"], datetime.UTC)
+    return TemplateResponse(request, "contract/check.html", {
+        "result": result, "checked_at": checked_at, "error": error,
+        "token": vault.hint(request.session), "is_sandbox": api.is_sandbox(),
+        "api_base": api.api_base()}, status=400 if error else 200)
