@@ -38,7 +38,7 @@ test: setup $(NODE_STAMP)
 
 # The suite (browser tests aside) on PostgreSQL: DATABASE_URL must name a database whose
 # user may create the test database (.ci/run starts one with .ci/postgres).
-test-postgres: setup
+test-postgres: setup $(NODE_STAMP)
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://..." >&2; exit 1; }
 	$(PY) -m pytest -m "not browser"
 
