@@ -33,7 +33,7 @@ $(NODE_STAMP): tests/js/package.json tests/js/package-lock.json
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
 
-test: setup $(NODE_STAMP)
+test: setup lint $(NODE_STAMP)
 	$(PY) -m pytest
 
 # The suite (browser tests aside) on PostgreSQL: DATABASE_URL must name a database whose
@@ -70,8 +70,10 @@ deploy-check: setup
 	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
 	BEHIND_TLS_PROXY=1 $(PY) manage.py check --deploy --fail-level WARNING
 
+# ruff, then mypy with django-stubs ([tool.mypy] in pyproject.toml); part of `make test`.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test-db.sqlite3* staticfiles

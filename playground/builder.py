@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from playground import catalogue
 from playground.forms import PRODUCT_FORMS, OrderIdForm, ProductForm, RawBodyForm
@@ -22,6 +23,11 @@ FLOW_CHOICES = {"single": "Single call", "full": "Complete script"}
 # Query keys that are not part of the request itself.
 OPTION_KEYS = ("auth", "token", "flow", "include_token")
 STRUCTURE_KEYS = ("endpoint", "mode", "shape")
+
+
+# The one input the builder reads, by endpoint: a product's form or the raw body (create),
+# the order id (status), nothing (balance).
+InputForm = ProductForm | RawBodyForm | OrderIdForm
 
 
 def _pick(query: QueryDict, key: str, allowed, default: str) -> str:
@@ -37,10 +43,8 @@ class Builder:
     auth: str
     token: str
     flow: str
-    form: ProductForm | None = None
-    raw_form: RawBodyForm | None = None
-    order_form: OrderIdForm | None = None
-    query: QueryDict | None = None
+    query: QueryDict
+    active_form: InputForm | None = None
     notices: list[str] = field(default_factory=list)
     # "Include my token": the user's stored token in the snippets they see. Deliberately
     # not part of query_string(), so no link or URL ever asks for it.
@@ -68,14 +72,14 @@ class Builder:
                 form = PRODUCT_FORMS[product_type].from_query(query)
                 text = body_text(form.to_body() if form.is_valid() else
                                  catalogue.default_body(product_type))
-            builder.raw_form = RawBodyForm({"body": text})
+            builder.active_form = RawBodyForm({"body": text})
         elif endpoint == "create":
             query = _from_raw_body(query, builder)
             builder.product_type = _pick(query, "type", catalogue.PRODUCTS, product_type)
             query = _on_product_switch(query, builder.product_type)
-            builder.form = PRODUCT_FORMS[builder.product_type].from_query(query)
+            builder.active_form = PRODUCT_FORMS[builder.product_type].from_query(query)
         elif endpoint == "status":
-            builder.order_form = OrderIdForm({"order_id": query.get("order_id", "")})
+            builder.active_form = OrderIdForm({"order_id": query.get("order_id", "")})
         return builder
 
     @property
@@ -84,8 +88,19 @@ class Builder:
         return f"{self.endpoint}:{self.product_type}:{self.mode}"
 
     @property
-    def active_form(self):
-        return self.form or self.raw_form or self.order_form
+    def form(self) -> ProductForm | None:
+        """The product's form, when the body is built field by field."""
+        return self.active_form if isinstance(self.active_form, ProductForm) else None
+
+    @property
+    def raw_form(self) -> RawBodyForm | None:
+        """The body as JSON text, in Raw JSON mode."""
+        return self.active_form if isinstance(self.active_form, RawBodyForm) else None
+
+    @property
+    def order_form(self) -> OrderIdForm | None:
+        """The order id, for the status endpoint."""
+        return self.active_form if isinstance(self.active_form, OrderIdForm) else None
 
     @property
     def is_valid(self) -> bool:
@@ -97,13 +112,14 @@ class Builder:
         """The request, or None while the input is invalid."""
         if not self.is_valid:
             return None
-        if self.endpoint == "balance":
-            return RequestSpec.balance()
-        if self.endpoint == "status":
-            return RequestSpec.status(str(self.order_form.cleaned_data["order_id"]))
-        if self.raw_form is not None:
-            return RequestSpec.create(self.raw_form.cleaned_data["body"])
-        return RequestSpec.create(self.form.to_body())
+        form = self.active_form
+        if isinstance(form, OrderIdForm):
+            return RequestSpec.status(str(form.cleaned_data["order_id"]))
+        if isinstance(form, RawBodyForm):
+            return RequestSpec.create(form.cleaned_data["body"])
+        if isinstance(form, ProductForm):
+            return RequestSpec.create(form.to_body())
+        return RequestSpec.balance()
 
     @property
     def product(self) -> catalogue.Product:
@@ -128,19 +144,20 @@ class Builder:
             return [("endpoint", "balance")]
         if self.endpoint == "status":
             return [("endpoint", "status"), ("order_id", self.query.get("order_id", ""))]
-        if self.mode == "raw":
-            return [("mode", "raw"), ("body", self.raw_form.data["body"])]
+        if isinstance(self.active_form, RawBodyForm):
+            return [("mode", "raw"), ("body", self.active_form.data["body"])]
         if spec is None:  # invalid input: keep what was typed, as typed
-            return [(k, v) for k, v in self.query.items()
+            return [(k, self.query.get(k, "")) for k in self.query
                     if k not in (*OPTION_KEYS, *STRUCTURE_KEYS)]
-        return [(k, _query_value(v)) for k, v in spec.body.items()]
+        return [(k, _query_value(v)) for k, v in (spec.body or {}).items()]
 
     def query_string(self) -> str:
         return urlencode(self.request_items() + self.options_items(), quote_via=_quote)
 
     def page_url(self) -> str:
         query = self.query_string()
-        return f"/?{query}" if query else "/"
+        page = reverse("playground:index")
+        return f"{page}?{query}" if query else page
 
 
 def _from_raw_body(query: QueryDict, builder: Builder) -> QueryDict:

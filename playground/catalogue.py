@@ -14,8 +14,6 @@ from functools import cache
 
 from django_countries import countries
 
-from playground import prices
-
 # Pool locations of the datacenter products, in the vendor's order.
 LOCATIONS: dict[str, str] = {
     "mixed": "Mixed (worldwide)",
@@ -38,6 +36,17 @@ SERVER_LOCATIONS: dict[int, str] = {
     2: "US West (Los Angeles)",
     3: "Germany (Frankfurt)",
     4: "Singapore",
+}
+
+# The package sizes the builder suggests for each product, smallest first: exactly the sizes
+# the sandbox sells (playground/sandbox/prices.py prices each; tests/test_sandbox_pricing.py
+# holds the two lists together). Any other size can still be typed.
+PACKAGE_SIZES: dict[str, tuple[int, ...]] = {
+    "new_datacenter_shared": (1000, 2500, 5000, 10000),  # proxies in the pool
+    "new_datacenter_dedicated": (5, 10, 25, 50, 100),  # IPs
+    "new_residential": (1, 5, 10, 25, 50),  # GB
+    "new_residential_unlimited": (1, 7, 30),  # days
+    "new_serp": (1000, 10000, 50000, 100000),  # requests
 }
 
 POOL_FIELD = re.compile(r"^proxies\[([a-z]+)\]$")
@@ -95,7 +104,7 @@ COUNTRY = Field(
 )
 
 
-def _datacenter(type_: str, label: str, account_type: str, size_label: str, sizes, summary, *,
+def _datacenter(type_: str, label: str, account_type: str, size_label: str, summary: str, *,
                 assumed=False, default_size=None) -> Product:
     return Product(
         type=type_,
@@ -111,7 +120,8 @@ def _datacenter(type_: str, label: str, account_type: str, size_label: str, size
                   choices={30: "30 days"}, default=30),
             Field("proxies", size_label, "pool",
                   help="How many, at the chosen location.",
-                  choices=LOCATIONS, suggestions=tuple(sizes), default=default_size, minimum=1),
+                  choices=LOCATIONS, suggestions=PACKAGE_SIZES[type_], default=default_size,
+                  minimum=1),
             Field("bandwidth", "Bandwidth", "choice", help="0 means unlimited.",
                   choices={0: "Unlimited"}, default=0),
         ),
@@ -123,12 +133,12 @@ PRODUCTS: dict[str, Product] = {
     for p in (
         _datacenter(
             "new_datacenter_shared", "Datacenter proxies (shared)", "datacenter_shared",
-            "Pool size", prices.DATACENTER_SHARED,
+            "Pool size",
             "A shared pool of datacenter IPs, billed per period.", default_size=1000,
         ),
         _datacenter(
             "new_datacenter_dedicated", "Datacenter proxies (dedicated)", "datacenter_dedicated",
-            "Dedicated IPs", prices.DATACENTER_DEDICATED,
+            "Dedicated IPs",
             "Datacenter IPs for your use only, billed per period.", assumed=True, default_size=10,
         ),
         Product(
@@ -140,7 +150,7 @@ PRODUCTS: dict[str, Product] = {
                 COUNTRY,
                 Field("bandwidth", "Bandwidth (GB)", "int",
                       help="Size of the bandwidth pack in GB.",
-                      suggestions=tuple(prices.RESIDENTIAL), default=1, minimum=1),
+                      suggestions=PACKAGE_SIZES["new_residential"], default=1, minimum=1),
                 Field("duration", "Duration", "choice", required=False,
                       help="Leave empty for a pack that never expires.", choices=DURATIONS),
             ),
@@ -159,7 +169,8 @@ PRODUCTS: dict[str, Product] = {
                       choices=SERVER_LOCATIONS, suggestions=tuple(SERVER_LOCATIONS), default=1,
                       minimum=1),
                 Field("days", "Days", "int", help="Length of the period in days.",
-                      suggestions=tuple(prices.RESIDENTIAL_UNLIMITED), default=1, minimum=1),
+                      suggestions=PACKAGE_SIZES["new_residential_unlimited"], default=1,
+                      minimum=1),
             ),
         ),
         Product(
@@ -171,7 +182,7 @@ PRODUCTS: dict[str, Product] = {
             fields=(
                 COUNTRY,
                 Field("requests", "Requests", "int", help="Number of requests in the pack.",
-                      suggestions=tuple(prices.SERP), default=1000, minimum=1),
+                      suggestions=PACKAGE_SIZES["new_serp"], default=1000, minimum=1),
                 Field("duration", "Duration", "choice", required=False,
                       help="Leave empty for a pack that never expires.", choices=DURATIONS),
             ),

@@ -3,11 +3,50 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 
+from playground.spec import ENDPOINTS, ORDER_STATUSES
+
+if TYPE_CHECKING:
+    from playground.owners import Owner
+
 RESPONSE_CAP = 64 * 1024  # characters of a response body kept in history
+# What History can filter on: the builder's endpoints and the proxy list; every order status.
+ENDPOINT_CHOICES = (*ENDPOINTS, "proxy-list")
+ORDER_STATUS_CHOICES = ORDER_STATUSES
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def visible_to(self, owner: Owner) -> CallQuerySet:
+        """The calls ``owner`` may see: staff see everyone's, anyone else their own."""
+        return self if owner.staff else self.filter(owner=owner.id)
+
+    def filtered(self, *, endpoint: str = "", http_status: str = "",
+                 order_status: str = "") -> CallQuerySet:
+        """History's filters, as the query string gives them ("" means any). A value that is
+        not a choice matches nothing, and never reaches the database (PostgreSQL refuses a
+        NUL character in a query parameter); ``http_status`` is a number or ``none``."""
+        calls = self
+        if endpoint:
+            calls = calls.filter(endpoint=endpoint) if endpoint in ENDPOINT_CHOICES \
+                else calls.none()
+        if re.fullmatch(r"[0-9]{1,5}", http_status):  # not "²" or 5,000 digits
+            calls = calls.filter(http_status=int(http_status))
+        elif http_status == "none":
+            calls = calls.filter(http_status__isnull=True)
+        if order_status:
+            calls = calls.filter(order_status=order_status) \
+                if order_status in ORDER_STATUS_CHOICES else calls.none()
+        return calls
+
+    def http_statuses(self) -> list[int]:
+        """The HTTP statuses among these calls, for the filter's choices."""
+        statuses = self.filter(http_status__isnull=False).values_list("http_status", flat=True)
+        return sorted({status for status in statuses if status is not None})
 
 
 class Call(models.Model):
@@ -36,6 +75,8 @@ class Call(models.Model):
     order_status = models.CharField(max_length=16, blank=True, db_index=True)
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True,
                                       help_text="One per rendered form: a repeat is not resent.")
+
+    objects = CallQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -10,6 +10,8 @@ import functools
 import logging
 import re
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -88,20 +90,27 @@ class RedactTokensFilter(logging.Filter):
         return True
 
 
+class _RedactingFactory:
+    """A log record factory that redacts what the one before it made."""
+
+    redacts_tokens = True
+
+    def __init__(self, current: Callable[..., logging.LogRecord]) -> None:
+        self.current = current
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.current(*args, **kwargs)
+        RedactTokensFilter().filter(record)
+        return record
+
+
 def install_record_factory() -> None:
     """Redact every record as it is created, so no handler (pytest's, a library's) ever
     sees a token. Idempotent."""
     current = logging.getLogRecordFactory()
     if getattr(current, "redacts_tokens", False):
         return
-
-    def factory(*args, **kwargs):
-        record = current(*args, **kwargs)
-        RedactTokensFilter().filter(record)
-        return record
-
-    factory.redacts_tokens = True
-    logging.setLogRecordFactory(factory)
+    logging.setLogRecordFactory(_RedactingFactory(current))
 
 
 # --- error reports ------------------------------------------------------------------------

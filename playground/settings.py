@@ -1,5 +1,6 @@
 """Settings, read from the environment with environs (see README, "Configuration")."""
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def required_outside_debug(name: str, dev_default: str) -> str:
 SECRET_KEY = required_outside_debug("SECRET_KEY", "dev-insecure-key-change-me")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # HTTPS: cookies are Secure outside DEBUG; HSTS and the redirect are opt-in, for a deployment
 # that terminates TLS (directly or at a proxy that sets X-Forwarded-Proto).
@@ -79,17 +80,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.RemoteUserBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "playground:index"
+LOGOUT_REDIRECT_URL = "playground:index"
 # Failed sign-ins (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name
 # from one client address, that pair is refused for LOGIN_COOLOFF_MINUTES, with a page
 # saying so (429). The address is REMOTE_ADDR, never a client-set header.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "playground.access.client_address"
+AXES_CLIENT_IP_CALLABLE = "playground.web.access.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "playground.access.locked_out"
+AXES_LOCKOUT_CALLABLE = "playground.web.access.locked_out"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in; failures clean themselves
 
@@ -111,25 +112,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "playground.logs.RequestLogMiddleware",
-    "playground.access.HealthCheckMiddleware",
+    "playground.web.logs.RequestLogMiddleware",
+    "playground.web.access.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses pages and fragments (with Django's BREACH mitigation); WhiteNoise serves
     # static files pre-compressed.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "playground.policy.BuiltOnceCSPMiddleware",
+    "playground.web.policy.BuiltOnceCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "playground.access.RemoteUserMiddleware",
-    "playground.access.AccessMiddleware",
+    "playground.web.access.RemoteUserMiddleware",
+    "playground.web.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "playground.charsets.RequestCharsetMiddleware",  # last: before any view reads a form
+    "playground.web.charsets.RequestCharsetMiddleware",  # last: before any view reads a form
 ]
 
 ROOT_URLCONF = "playground.urls"
@@ -145,7 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "playground.context_processors.playground",
+                "playground.web.context_processors.playground",
             ],
         },
     },
@@ -188,8 +189,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
 
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions with a cheaper load (playground/sessions.py).
-SESSION_ENGINE = "playground.sessions"
+# Database sessions with a cheaper load (playground/web/sessions.py).
+SESSION_ENGINE = "playground.web.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
 # Seconds between two deletions of expired sessions, done when a session is made.
@@ -229,10 +230,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "redact_tokens": {"()": "playground.redaction.RedactTokensFilter"},
-        "request_context": {"()": "playground.logs.RequestContextFilter"},
+        "request_context": {"()": "playground.web.logs.RequestContextFilter"},
     },
     "formatters": {
-        "json": {"()": "playground.logs.JsonFormatter"},
+        "json": {"()": "playground.web.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
@@ -242,7 +243,7 @@ LOGGING = {
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         },
     },
-    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", default=logging.INFO)},
     "loggers": {
         # The request log line replaces Django's own per-request lines.
         "django.server": {"level": "WARNING"},

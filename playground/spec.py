@@ -10,7 +10,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 ENDPOINTS = {
     "create": ("POST", "/v4/account/orders/create", "Place order"),
@@ -93,6 +93,11 @@ class RequestSpec:
     @property
     def query(self) -> str:
         return PROXY_LIST_QUERY if self.endpoint == "proxy-list" else ""
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query as the client passes it to httpx (which encodes it back to ``query``)."""
+        return dict(parse_qsl(self.query))
 
     @property
     def label(self) -> str:

@@ -12,8 +12,11 @@ from django.db.models import Q
 
 from playground import api, redaction, sending
 from playground.api import ApiError, Credential
+from playground.explain import Explanation, explain_api_error
 from playground.lru import LRU
 from playground.models import Call
+from playground.owners import Owner
+from playground.spec import RequestSpec
 
 STATUS_TEXT = {
     "paid": "Paid: the wallet was debited; waiting for the processor.",
@@ -24,7 +27,7 @@ STATUS_TEXT = {
 }
 
 
-def owned_order(request, order_id) -> Call | None:
+def owned_order(owner: Owner, order_id: object) -> Call | None:
     """The create call that placed this order, if the current owner placed it.
 
     Staff users see everyone's orders; anyone else gets None, which the views turn into a
@@ -34,9 +37,9 @@ def owned_order(request, order_id) -> Call | None:
     order_uuid = sending.uuid_or_none(order_id)
     if order_uuid is None:
         return None
-    if sending.sees_everyone(request):
+    if owner.staff:
         return _placing_calls(order_uuid).first()
-    key = (sending.owner_id(request), order_uuid)
+    key = (owner.id, order_uuid)
     call = _owned.get(key)
     if call is None:
         call = _placing_calls(order_uuid).filter(owner=key[0]).first()
@@ -52,9 +55,9 @@ def _placing_calls(order_uuid: uuid.UUID):
 _owned = LRU(10_000)  # (owner, order id) -> the Call that placed it
 
 
-def recent_orders(request, limit: int = 5) -> list[Call]:
+def recent_orders(owner: Owner, limit: int = 5) -> list[Call]:
     """This owner's orders worth showing on the page: unfinished ones and the latest."""
-    mine = Call.objects.filter(owner=sending.owner_id(request), endpoint="create",
+    mine = Call.objects.filter(owner=owner.id, endpoint="create",
                                outcome="ok", order_id__isnull=False)
     latest = mine.first()
     unfinished = list(mine.filter(~Q(order_status__in=sending.TERMINAL))[:limit])
@@ -69,7 +72,7 @@ class Poll:
     started: float
     status: str = ""
     data: dict | None = None
-    problem: sending.Explanation | None = None
+    problem: Explanation | None = None
     stop: bool = False  # terminal status, or a problem polling cannot fix
     timed_out: bool = False
     timeline: list[tuple[str, datetime | None]] = field(default_factory=list)
@@ -83,44 +86,44 @@ class Poll:
         return STATUS_TEXT.get(self.status, self.status)
 
 
-def poll(request, call: Call, credential: Credential | None, *, started: float) -> Poll:
+def poll(owner: Owner, call: Call, credential: Credential | None, *, started: float) -> Poll:
     result = Poll(order_id=str(call.order_id), started=started, status=call.order_status)
     if credential is None:
-        result.problem = sending.Explanation(
+        result.problem = Explanation(
             "error", "No token to poll with.", "The token was forgotten or has expired.",
             "Enter the token again, then press “Keep waiting”.")
         result.stop = True
         return result
-    path = f"/v4/account/orders/{result.order_id}/status"
+    path = RequestSpec.status(result.order_id).path
     try:
         response = api.get_client().order_status(result.order_id, credential)
     except ApiError as exc:
         if _first_failure(call.order_id, exc.kind):  # an outage is one history row, not many
-            sending.record(request, endpoint="status", method="GET", path=path, result=exc,
+            sending.record(owner, endpoint="status", method="GET", path=path, result=exc,
                            order_id=result.order_id, auth=credential.auth)
         if exc.kind == "redirect":  # it will not fix itself by waiting
-            result.problem = sending.Explanation(
+            result.problem = Explanation(
                 "error", "The status check was redirected; polling stopped.",
                 redaction.redact(exc.message),
                 "Check the API base (https, host and path), then press “Keep waiting”.")
             result.stop = True
             return result
-        result.problem = sending.Explanation(
+        result.problem = Explanation(
             "warning", "The last status check failed; still trying.",
             redaction.redact(exc.message))
         _timeout(result)
         return result
     _poll_failures.pop(call.order_id, None)
     if not response.ok or not isinstance(response.data, dict):
-        sending.record(request, endpoint="status", method="GET", path=path, result=response,
+        sending.record(owner, endpoint="status", method="GET", path=path, result=response,
                        order_id=result.order_id, auth=credential.auth)
         if response.ok:
-            result.problem = sending.Explanation(
+            result.problem = Explanation(
                 "error", "The status check answered without an order.",
                 redaction.redact(response.text[:1000])[:200],
                 "The API base may point at something else.")
         else:
-            result.problem = sending.explain_api_error(
+            result.problem = explain_api_error(
                 response.status_code, redaction.redact(response.error or ""), "status")
         result.stop = True
         return result
@@ -138,8 +141,8 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
         pk=call.pk, order_status=call.order_status).update(order_status=result.status[:16])
     call.order_status = result.status[:16]
     if changed:
-        sending.record(request, endpoint="status", method="GET",
-                       path=f"/v4/account/orders/{result.order_id}/status", result=response,
+        sending.record(owner, endpoint="status", method="GET",
+                       path=path, result=response,
                        order_id=result.order_id, order_status=result.status[:16],
                        auth=credential.auth,
                        builder_query=f"endpoint=status&order_id={result.order_id}")
@@ -152,7 +155,7 @@ def poll(request, call: Call, credential: Credential | None, *, started: float) 
 _poll_failures = LRU(10_000)  # order id -> how its polls last failed
 
 
-def _first_failure(order_id: uuid.UUID, kind: str) -> bool:
+def _first_failure(order_id: uuid.UUID | None, kind: str) -> bool:
     """True the first time polls of this order fail this way since they last worked."""
     if _poll_failures.get(order_id) == kind:
         return False

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
-from playground import redaction
+from playground import redaction, snippets
 from playground.api import Credential
 
 SESSION_KEY = "playground.vault"
@@ -27,6 +27,30 @@ class Stored:
     credential: Credential
     hint: str  # e.g. "••••full"
     saved_at: float
+
+
+def token_problem(token: str) -> str:
+    """Why ``token`` (as the user entered it, stripped) cannot be kept, or "" when it can.
+
+    The one check of a token: stricter than what a header can carry
+    (``snippets.token_problem``, which it ends with), so a kept token can always be written
+    into a snippet as it is.
+    """
+    if not token:
+        return "Enter a token first."
+    if len(token) > MAX_TOKEN_LENGTH:
+        return f"That is longer than any token ({MAX_TOKEN_LENGTH} characters at most)."
+    if any(c.isspace() for c in token):
+        return "A token has no spaces or line breaks inside it."
+    if not token.isascii() or not token.isprintable():
+        return "A token is plain ASCII text; this one has other characters."
+    return snippets.token_problem(token) or ""
+
+
+def looks_like_jwt(token: str) -> bool:
+    """Three dot-separated parts, the first a base64url JSON object (``eyJ``)."""
+    parts = token.split(".")
+    return len(parts) == 3 and token.startswith("eyJ") and all(parts)
 
 
 def _fernet() -> Fernet:

@@ -2,7 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from playground.charsets import CharsetSafeWSGIRequest
+from playground.web.charsets import CharsetSafeWSGIRequest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.signals import got_request_exception
 
 from playground import api
 from playground.sandbox.demo import seed_demo_accounts
@@ -44,6 +46,20 @@ def demo(request) -> dict[str, Account]:
     request.getfixturevalue("transactional_db" if transactional else "db")
     seed_demo_accounts(Account)
     return {a.name: a for a in Account.objects.all()}
+
+
+@pytest.fixture
+def crashes():
+    """Every unhandled exception a view raised (in this process: test client, live server
+    threads, the in-process sandbox)."""
+    caught: list[BaseException] = []
+
+    def keep(sender, request=None, **kwargs):
+        caught.append(sys.exc_info()[1])
+
+    got_request_exception.connect(keep)
+    yield caught
+    got_request_exception.disconnect(keep)
 
 
 @pytest.fixture

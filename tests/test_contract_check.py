@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.test import Client
 
-from playground import sending
+from playground import owners
 from playground.contract import probes
 from playground.models import Call
 from playground.sandbox import services
@@ -163,7 +163,7 @@ def checking(upstream, db):
     fake, contract = upstream
     client = Client()
     use_token(client, GOOD)
-    Call.objects.create(owner=client.session[sending.OWNER_KEY], environment="live",
+    Call.objects.create(owner=client.session[owners.OWNER_KEY], environment="live",
                         base_url=fake.url, endpoint="create", method="POST",
                         path="/v4/account/orders/create", request_body={"type": "x"},
                         http_status=200, outcome="ok", order_id=ORDER_ID)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import sys
 import threading
 import time
 import uuid
@@ -25,7 +24,6 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
-from django.core.signals import got_request_exception
 from django.test import Client
 from django.utils.http import parse_header_parameters
 from hypothesis import HealthCheck, given
@@ -45,20 +43,6 @@ KEY_INPUT = re.compile(r'id="submission-key" name="submission_key" value="([0-9a
 
 
 # --- fixtures -----------------------------------------------------------------------------------
-
-@pytest.fixture
-def crashes():
-    """Every unhandled exception a view raised (in this process: test client, live server
-    threads, the in-process sandbox)."""
-    caught: list[BaseException] = []
-
-    def keep(sender, request=None, **kwargs):
-        caught.append(sys.exc_info()[1])
-
-    got_request_exception.connect(keep)
-    yield caught
-    got_request_exception.disconnect(keep)
-
 
 @pytest.fixture
 def fake(settings, crashes):

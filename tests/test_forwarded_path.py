@@ -6,6 +6,7 @@ server (`make serve`) with real HTTP headers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -170,3 +171,23 @@ def test_gunicorn_keeps_protected_pages_closed_whatever_path_headers_say(served,
                 forged = client.request(method, script + path, headers={name: value})
                 assert same_answer(forged, plain) == same_answer(plain, plain), (name, path)
                 assert "<h1>Sandbox console</h1>" not in forged.text
+
+
+def test_under_force_script_name_the_playgrounds_links_and_redirects_carry_the_prefix(
+        client, db, settings):
+    """Links and redirects are reversed from the namespaced urls, never typed as paths, so
+    a deployment under a sub-path gets them under it. The script prefix is set as Django's
+    WSGI handler sets it from FORCE_SCRIPT_NAME (the test client leaves it alone)."""
+    settings.FORCE_SCRIPT_NAME = "/playground"
+    set_script_prefix("/playground/")
+    try:
+        page = client.get("/history")
+        imported = client.get("/import", {"url": "ftp://elsewhere.example/x"})
+    finally:
+        set_script_prefix("/")
+    assert page.status_code == 200
+    links = set(re.findall(r'<a [^>]*href="([^"]*)"', page.content.decode()))
+    assert {"/playground/", "/playground/history"} <= links
+    assert not {"/", "/history"} & links
+    assert imported.status_code == 302
+    assert imported["Location"] == "/playground/"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import uuid
 from pathlib import Path
 
@@ -81,11 +80,7 @@ def test_highlight_refuses_unknown_languages():
         highlight("x", "ruby", cache=False)
 
 
-def test_highlighting_imports_nothing_of_the_app():
-    tree = ast.parse(Path(highlighting.__file__).read_text(encoding="utf-8"))
-    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {m for m in modules if m and m.startswith("playground")}
+# That highlighting imports nothing of the app: tests/test_import_rules.py.
 
 
 # --- stylesheet --------------------------------------------------------------------------

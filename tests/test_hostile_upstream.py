@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 import tracemalloc
 from datetime import timedelta
 
 import pytest
-from django.core.signals import got_request_exception
 from django.test import Client
 from django.utils import timezone
 
@@ -45,18 +43,6 @@ CHECK_FIRST = ("Do not send it again yet: check the balance and your recent orde
 REPEAT_NOTE = "This form was already sent: this is its first result. Nothing was sent again."
 TOO_LARGE = ("The API's answer is larger than 1 MB, the most this playground reads "
              "(API_MAX_RESPONSE_BYTES); it stopped reading there.")
-
-
-@pytest.fixture
-def crashes():
-    caught: list[BaseException] = []
-
-    def keep(sender, request=None, **kwargs):
-        caught.append(sys.exc_info()[1])
-
-    got_request_exception.connect(keep)
-    yield caught
-    got_request_exception.disconnect(keep)
 
 
 @pytest.fixture

@@ -176,7 +176,7 @@ def test_a_request_declaring_a_codec_that_is_not_text_is_built_and_refused(db):
     text encoding); the playground's WSGI application uses one that does not."""
     from django.core.handlers.wsgi import WSGIRequest
 
-    from playground.charsets import CharsetSafeWSGIRequest, charset_problem
+    from playground.web.charsets import CharsetSafeWSGIRequest, charset_problem
 
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "type=new_serp",
                "CONTENT_TYPE": "text/plain; charset=rot13", "SERVER_NAME": "testserver",

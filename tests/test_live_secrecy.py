@@ -20,9 +20,9 @@ from django.test import Client
 from django.views.debug import get_exception_reporter_class
 
 from playground import api, redaction, vault
-from playground.logs import JsonFormatter
 from playground.models import Call
 from playground.sandbox import services
+from playground.web.logs import JsonFormatter
 from tests.live_support import (
     BALANCE,
     BALANCE_FIELDS,

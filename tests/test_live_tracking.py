@@ -417,6 +417,7 @@ def test_live_terminal_status_from_upstream_stops_polling(client, db, settings):
 
 def test_two_tabs_polling_one_change_record_it_once(client, placed):
     from playground import tracking, vault
+    from playground.owners import owner_for
 
     order_id = placed()
     tab_a = Call.objects.get(endpoint="create")
@@ -425,7 +426,7 @@ def test_two_tabs_polling_one_change_record_it_once(client, placed):
     request = client.get("/").wsgi_request
     credential = vault.load(request.session).credential
     for call in (tab_a, tab_b):
-        assert tracking.poll(request, call, credential, started=time.time()).stop
+        assert tracking.poll(owner_for(request), call, credential, started=time.time()).stop
     assert Call.objects.filter(endpoint="status").count() == 1
 
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth import get_user_model
 
-from playground.logs import JsonFormatter, RequestContextFilter
 from playground.redaction import REDACTED, RedactTokensFilter
 from playground.sandbox.models import Account, Order, hash_token
+from playground.web.logs import JsonFormatter, RequestContextFilter
 
 HX = {"HTTP_HX_REQUEST": "true"}
 # Long and distinctive, so any leak is found by a plain substring search.

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy header built once (playground.policy): the same header
+"""The Content-Security-Policy header built once (playground.web.policy): the same header
 django-csp builds, and django-csp's own behaviour wherever the header can differ."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from csp.utils import build_policy
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from playground.policy import BuiltOnceCSPMiddleware
+from playground.web.policy import BuiltOnceCSPMiddleware
 
 
 def answer(view, path: str = "/page") -> tuple[object, HttpResponse]:

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from playground import prices
+from playground import catalogue
+from playground.forms import PRODUCT_FORMS
+from playground.sandbox import orders, prices
 from playground.sandbox.models import Order
 from tests.test_sandbox_support import (
     SHARED_1000,
@@ -162,6 +164,42 @@ def test_the_price_list_anchors_from_the_contract():
     assert prices.cents(prices.DATACENTER_SHARED[1000] * prices.SINGLE_COUNTRY_MARKUP) == D("26.40")
     assert prices.vat_rate("Belgium") == D("21")
     assert prices.vat_rate("United States of America") == D("0")
+
+
+# The builder's input that carries each product's package size.
+SIZE_INPUTS = {
+    "new_datacenter_shared": ("proxies_size", "proxies[mixed]"),
+    "new_datacenter_dedicated": ("proxies_size", "proxies[mixed]"),
+    "new_residential": ("bandwidth", "bandwidth"),
+    "new_residential_unlimited": ("days", "days"),
+    "new_serp": ("requests", "requests"),
+}
+
+
+def test_the_builder_suggests_exactly_the_package_sizes_the_sandbox_prices():
+    suggested = {product_type: PRODUCT_FORMS[product_type].base_fields[name].widget.suggestions
+                 for product_type, (name, _key) in SIZE_INPUTS.items()}
+    priced = {product_type: tuple(table) for product_type, table in prices.PACKAGE_PRICES.items()}
+
+    assert suggested == catalogue.PACKAGE_SIZES
+    assert priced == catalogue.PACKAGE_SIZES
+    assert set(catalogue.PACKAGE_SIZES) == set(catalogue.PRODUCTS)
+
+
+@pytest.mark.parametrize("product_type", sorted(SIZE_INPUTS))
+def test_every_suggested_size_is_buyable_at_its_listed_price_and_a_larger_one_is_not(
+        product_type):
+    key = SIZE_INPUTS[product_type][1]
+    sizes = catalogue.PACKAGE_SIZES[product_type]
+    for size in sizes:
+        package = orders.read_package({**catalogue.default_body(product_type), key: size})
+
+        assert package is not None
+        assert (package.size, package.price) == (size,
+                                                  prices.PACKAGE_PRICES[product_type][size])
+
+    assert orders.read_package({**catalogue.default_body(product_type), key: max(sizes) + 1}) \
+        is None
 
 
 def test_scenario_coupons_cost_nothing_extra(client, demo):

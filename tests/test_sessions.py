@@ -1,4 +1,4 @@
-"""The session engine (playground.sessions): Django's database sessions, loaded by one SQL
+"""The session engine (playground.web.sessions): Django's database sessions, loaded by one SQL
 query. It must load exactly what Django's own backend would."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from playground import sessions
-from playground.sessions import SessionStore
+from playground.web import sessions
+from playground.web.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def saved(**data) -> str:
 
 
 def test_the_project_uses_this_engine():
-    assert settings.SESSION_ENGINE == "playground.sessions"
+    assert settings.SESSION_ENGINE == "playground.web.sessions"
 
 
 def test_a_saved_session_loads_the_same_data_as_djangos_backend():

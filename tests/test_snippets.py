@@ -416,23 +416,7 @@ def test_python_snippets_compile(endpoint, flavour):
 PACKAGE = Path(snippets.__file__).parent
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            names.add(node.module or "")
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-    return names
-
-
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
-def test_snippet_modules_import_only_the_spec_and_each_other(path):
-    """No client, views, vault or highlighting: snippets turn a spec into text, nothing more."""
-    app = {name for name in imported_modules(path) if name.startswith("playground")}
-    assert app <= {"playground.spec", "playground.snippets", "playground.snippets.options",
-                   "playground.snippets.plan", "playground.snippets.js_values"}
+# What the snippet modules may import: tests/test_import_rules.py (the spec and each other).
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -466,6 +450,13 @@ def test_the_plan_says_what_each_complete_script_does():
     proxy_list = plan(PROXY_LIST, opts)
     assert (proxy_list.steps, proxy_list.call) == (("proxy-list",), None)
     assert proxy_list.proxy_list_path == PROXY_URL.removeprefix(BASE)
+
+
+@pytest.mark.parametrize("endpoint", sorted(SPECS))
+def test_a_script_that_waits_has_the_json_helper_its_polls_go_through(endpoint):
+    """The languages write the polling loop only beside the call helper it uses."""
+    script = plan(SPECS[endpoint], options())
+    assert not script.polls or script.call in ("send", "get")
 
 
 def test_the_token_source_follows_the_mode():

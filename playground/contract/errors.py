@@ -8,12 +8,10 @@ types one out again.
 from __future__ import annotations
 
 from playground import spec
-from playground.sandbox import api_views
+from playground.sandbox import api_views, prices
 from playground.sandbox import services as sandbox
 
-# ``services`` imports the price module under whatever name it has; its coupon text comes
-# through it, so a move of the price list does not break this module.
-INVALID_COUPON: str = sandbox.prices.INVALID_COUPON
+INVALID_COUPON = prices.INVALID_COUPON
 
 UNAUTHENTICATED = sandbox.UNAUTHENTICATED
 NO_SUCH_ENDPOINT = api_views.NO_SUCH_ENDPOINT

@@ -3,15 +3,12 @@ who owns what, so a change in how owners are resolved is a change here only."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from playground import sending
-from playground.models import Call
+from playground.models import Call, CallQuerySet
+from playground.owners import owner_for
 
 
-def visible_calls(request) -> QuerySet[Call]:
+def visible_calls(request: HttpRequest) -> CallQuerySet:
     """The calls this request's owner sees in History (staff: everyone's)."""
-    calls = Call.objects.all()
-    if not sending.sees_everyone(request):
-        calls = calls.filter(owner=sending.owner_id(request))
-    return calls
+    return Call.objects.visible_to(owner_for(request))

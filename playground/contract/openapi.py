@@ -23,7 +23,7 @@ SECURITY_SCHEMES = {
                                  "token here)."},
 }
 # Either scheme on every endpoint (CONTRACT 1).
-SECURITY = [{"apiToken": []}, {"bearerJwt": []}]
+SECURITY: list[dict[str, list[str]]] = [{"apiToken": []}, {"bearerJwt": []}]
 
 
 CARRIABLE_TEXT = "^[^\\u0000]*$"

@@ -43,7 +43,7 @@ def _call(spec: RequestSpec, credential: Credential):
     """The one way a probe reaches the API: GETs only."""
     if spec.method != "GET":
         raise ReadOnly(f"Check the API never sends {spec.method} {spec.path}.")
-    return get_client().send(spec.method, spec.path, credential)
+    return get_client().send(spec, credential)
 
 
 def _seen(response) -> str:
@@ -160,7 +160,7 @@ ASSUMPTIONS = (
     ("sandbox-texts", "\u201cInvalid coupon code.\u201d, \u201cRequest body must be a JSON "
      "object.\u201d, \u201cSubaccount not found.\u201d", (),
      "These answer orders and proxy lists only; Check the API sends neither."),
-    ("me-path", "The me endpoint path (/v4/account/auth/me)", ("me",), ""),
+    ("me-path", f"The me endpoint path ({RequestSpec.me().path})", ("me",), ""),
     ("subaccounts-shape", "The data.subaccounts shape", ("subaccounts",), ""),
     ("country-aliases", "Country aliases such as \u201cUnited States\u201d", (),
      "Only placing an order shows it."),

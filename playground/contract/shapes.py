@@ -12,8 +12,9 @@ import json
 import re
 import uuid
 
-JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
-              "object": dict, "array": list, "null": type(None)}
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str, "integer": int, "number": (int, float), "boolean": bool, "object": dict,
+    "array": list, "null": type(None)}
 MAX_SHOWN = 80
 
 

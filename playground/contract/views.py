@@ -61,7 +61,9 @@ def postman_collection(request: HttpRequest) -> JsonResponse:
     spec = builder.spec
     if spec is None:
         form = builder.active_form
-        problems = [f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()]
+        assert form is not None  # a spec is only missing for a form that did not validate
+        problems = [f"{name}: {' '.join(str(m) for m in messages)}"
+                    for name, messages in form.errors.items()]
         return _refusal("The request is not valid yet, so there is nothing to export: "
                         + "; ".join(problems))
     data = postman.collection([postman.Request(spec, builder.auth)])
@@ -162,11 +164,11 @@ def check_page(request: HttpRequest) -> HttpResponse:
                                   no_read=no_read)
             request.session[CHECK_SESSION_KEY] = result
             return redirect("contract:check")
-    result = request.session.get(CHECK_SESSION_KEY)
+    last = request.session.get(CHECK_SESSION_KEY)
     checked_at = None
-    if result:
-        checked_at = datetime.datetime.fromtimestamp(result["checked_at"], datetime.UTC)
+    if last:
+        checked_at = datetime.datetime.fromtimestamp(last["checked_at"], datetime.UTC)
     return TemplateResponse(request, "contract/check.html", {
-        "result": result, "checked_at": checked_at, "error": error,
+        "result": last, "checked_at": checked_at, "error": error,
         "token": vault.hint(request.session), "is_sandbox": api.is_sandbox(),
         "api_base": api.api_base()}, status=400 if error else 200)

@@ -1,6 +1,6 @@
 """The sandbox API's routes, relative to its base URL (``<host>/sandbox``).
 
-Also used on its own by the in-process transport (``playground.api``).
+Also used on its own by the in-process transport (``playground.sandbox_transport``).
 """
 
 from django.urls import path, re_path

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django_countries import countries
 
-from playground import prices
 from playground.catalogue import LOCATIONS, POOL_FIELD, PRODUCTS, SERVER_LOCATIONS, Field, Product
+from playground.sandbox import prices
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,11 @@ def _pool(body: dict) -> tuple[str, int] | None:
 
 
 def read_package(body: dict) -> Package | None:
-    product = PRODUCTS.get(body.get("type")) if isinstance(body.get("type"), str) else None
+    product_type = body.get("type")
+    product = PRODUCTS.get(product_type) if isinstance(product_type, str) else None
     if product is None:
         return None
-    values = {}
+    values: dict[str, Any] = {}  # JSON values, each checked against its field's kind
     for f in product.fields:
         if f.kind == "pool":
             pool = _pool(body)

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Round
 
-from playground import prices, strictjson
+from playground import strictjson
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
+from playground.sandbox import prices
 from playground.sandbox.models import Account, Order, hash_token
 from playground.sandbox.orders import read_package
 from playground.spec import ERROR_INSUFFICIENT_BALANCE, ERROR_PRICING

@@ -11,11 +11,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import prices
 from playground.catalogue import PRODUCTS
-from playground.sandbox import services
+from playground.sandbox import prices, services
 from playground.sandbox.demo import DEMO_DESCRIPTIONS
-from playground.sandbox.forms import JwtForm, RefundForm, TopUpForm
+from playground.sandbox.forms import JWT_LIFETIMES, JwtForm, RefundForm, TopUpForm
 from playground.sandbox.models import Account, Order
 
 RECENT_ORDERS = 50
@@ -35,17 +34,15 @@ def sandbox_page(view):
 
 
 def _price_rows():
-    from playground import prices as p
-
     rows = []
-    for product_type, table, unit in (
-        ("new_datacenter_shared", p.DATACENTER_SHARED, "proxies"),
-        ("new_datacenter_dedicated", p.DATACENTER_DEDICATED, "IPs"),
-        ("new_residential", p.RESIDENTIAL, "GB"),
-        ("new_residential_unlimited", p.RESIDENTIAL_UNLIMITED, "days"),
-        ("new_serp", p.SERP, "requests"),
+    for product_type, unit in (
+        ("new_datacenter_shared", "proxies"),
+        ("new_datacenter_dedicated", "IPs"),
+        ("new_residential", "GB"),
+        ("new_residential_unlimited", "days"),
+        ("new_serp", "requests"),
     ):
-        for size, price in table.items():
+        for size, price in prices.PACKAGE_PRICES[product_type].items():
             rows.append({"product": PRODUCTS[product_type], "size": f"{size:,} {unit}",
                          "price": price})
     return rows
@@ -114,5 +111,5 @@ def issue_jwt(request: HttpRequest) -> HttpResponse:
         return _console(request, jwt_form=form, status=400)
     account, lifetime = form.cleaned_data["account"], form.cleaned_data["lifetime"]
     token = services.issue_jwt(account, lifetime=lifetime)
-    label = dict(form.fields["lifetime"].choices)[lifetime]
+    label = dict(JWT_LIFETIMES)[lifetime]
     return _console(request, jwt={"token": token, "account": account, "lifetime": label})

@@ -15,9 +15,11 @@ from playground.snippets.plan import (
     PLACE,
     POLL_SECONDS,
     PROXY_LIST,
+    SETTLED,
     TIME_LIMIT,
     WAIT,
     Plan,
+    endpoint_path,
     fill,
     url_path,
 )
@@ -41,9 +43,9 @@ def _word(token: Token, prefix: str = "") -> str:
 def single(spec: RequestSpec, options: SnippetOptions) -> str:
     header = _word(options.source, f"{options.header_name}: {options.header_prefix}")
     lines = [f"curl -sS {sh_quote(options.base_url + url_path(spec))}", f"  -H {header}"]
-    if spec.body is not None:
-        lines += ["  -H 'Content-Type: application/json'",
-                  f"  --data-raw {sh_quote(spec.body_text)}"]
+    text = spec.body_text  # None exactly when there is no body
+    if text is not None:
+        lines += ["  -H 'Content-Type: application/json'", f"  --data-raw {sh_quote(text)}"]
     return " \\\n".join(lines) + "\n"
 
 
@@ -90,7 +92,7 @@ _STEPS = {
     PLACE: """\
 BODY=<<BODY>>
 
-answer=$(api /v4/account/orders/create -H 'Content-Type: application/json' --data-raw "$BODY")
+answer=$(api <<CREATE_PATH>> -H 'Content-Type: application/json' --data-raw "$BODY")
 order_id=$(field "$answer" data)
 """,
     GIVEN: "order_id=<<ORDER_ID>>\n",
@@ -100,10 +102,10 @@ echo "order_id: $order_id"
 # Poll every <<POLL>> s until the order settles, for at most <<LIMIT>> s.
 deadline=$((SECONDS + <<LIMIT>>))
 while :; do
-  answer=$(api "/v4/account/orders/$order_id/status")
+  answer=$(api "<<STATUS_PATH>>")
   status=$(field "$answer" data.status)
   case $status in
-    processed | blocked | failed | refunded) break ;;
+    <<SETTLED>>) break ;;
   esac
   if ((SECONDS >= deadline)); then
     echo "Order $order_id is still $status after <<LIMIT>> s; check again later." >&2
@@ -134,7 +136,7 @@ case $status in
 esac
 """,
     BALANCE: """\
-answer=$(api /v4/account/orders/balance)
+answer=$(api <<BALANCE_PATH>>)
 balance=$(field "$answer" data.balance)
 currency=$(field "$answer" data.currency)
 echo "balance: $balance $currency"
@@ -168,5 +170,9 @@ def full(plan: Plan) -> str:
         "PATH": sh_quote(plan.proxy_list_path or ""),
         "POLL": str(POLL_SECONDS),
         "LIMIT": str(TIME_LIMIT),
+        "SETTLED": " | ".join(SETTLED),
+        "CREATE_PATH": endpoint_path("create"),
+        "STATUS_PATH": endpoint_path("status", "$order_id"),
+        "BALANCE_PATH": endpoint_path("balance"),
     }
     return fill(_HEAD + "".join(_STEPS[step] for step in plan.steps), **values)

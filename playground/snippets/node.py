@@ -23,6 +23,7 @@ from playground.snippets.plan import (
     WAIT,
     Plan,
     blocks,
+    endpoint_path,
     fill,
     url_path,
 )
@@ -68,8 +69,9 @@ def single(spec: RequestSpec, options: SnippetOptions) -> str:
     value = _header_value(token, options.header_prefix, inline=True)
     header = f"{js_key(options.header_name)}: {value}"
     url = js_str(options.base_url + url_path(spec))
-    if spec.body is not None:
-        define, send = _define_body(spec.body, spec.body_text)
+    text = spec.body_text  # None exactly when there is no body
+    if text is not None:
+        define, send = _define_body(spec.body, text)
         # At the top level, outside main(): a template literal keeps its lines as they are.
         out += [*define, "", "async function main() {", f"  const response = await fetch({url}, {{",
                 '    method: "POST",', "    headers: {", f"      {header},",
@@ -157,64 +159,12 @@ async function waitFor(orderId) {
 }
 """
 
-_JS_MAIN_POLL = """\
-async function main() {
-<<START>>
-  const order = await waitFor(orderId);
-  console.log(`status: ${order.status}`);
-  if (order.status === "blocked") fail(`Blocked: ${order.block_reason}`);
-  if (order.status === "failed") {
-    fail(`Processing failed; contact support and quote order ${orderId}.`);
-  }
-  if (order.status === "refunded") fail("Refunded: the subaccount is no longer valid.");
-  console.log(`AccountID: ${order.subaccount.AccountID}`);
-}
-"""
-
-_JS_MAIN_BALANCE = """\
-async function main() {
-  const wallet = await call("/v4/account/orders/balance");
-  console.log(`balance: ${wallet.balance} ${wallet.currency}`);
-}
-"""
-
-_JS_MAIN_PROXY_LIST = """\
-async function main() {
-  let response;
-  try {
-    response = await fetch(API_BASE + PROXY_LIST_PATH, {
-      headers: { <<HEADER>>: <<VALUE>> },
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    fail(`Request failed: ${error.cause?.message ?? error.message}`);
-  }
-  const text = await response.text();
-  // The list comes as plain text, one proxy a line; an error comes as a JSON answer.
-  if (text.trimStart().startsWith("{")) {
-    let error;
-    try {
-      error = JSON.parse(text).error;
-    } catch {
-      error = text.slice(0, 300);
-    }
-    fail(`API error (HTTP ${response.status}): ${error}`);
-  }
-  if (!response.ok) fail(`Unexpected answer (HTTP ${response.status}): ${text.slice(0, 300)}`);
-  const proxies = text.split("\\n").map((line) => line.trim()).filter(Boolean);
-  console.log(`proxies: ${proxies.length}`);
-  for (const proxy of proxies) console.log(proxy);
-}
-"""
-
-
-_GET_STATUS = {"send": 'call("GET", `/v4/account/orders/${orderId}/status`)',
-               "get": "call(`/v4/account/orders/${orderId}/status`)"}
+_GET_STATUS = {"send": 'call("GET", `<<STATUS_PATH>>`)', "get": "call(`<<STATUS_PATH>>`)"}
 
 # main()'s steps, already indented for its body.
 _STEPS = {
     PLACE: """\
-  const orderId = await call("POST", "/v4/account/orders/create", <<SEND>>);
+  const orderId = await call("POST", "<<CREATE_PATH>>", <<SEND>>);
   console.log(`order_id: ${orderId}`);
 """,
     GIVEN: """\
@@ -232,7 +182,7 @@ _STEPS = {
   console.log(`AccountID: ${order.subaccount.AccountID}`);
 """,
     BALANCE: """\
-  const wallet = await call("/v4/account/orders/balance");
+  const wallet = await call("<<BALANCE_PATH>>");
   console.log(`balance: ${wallet.balance} ${wallet.currency}`);
 """,
     PROXY_LIST: """\
@@ -276,11 +226,16 @@ def full(plan: Plan) -> str:
         head.append(f"const ORDER_ID = {js_str(plan.order_id)};")
     if plan.proxy_list_path is not None:
         head.append(f"const PROXY_LIST_PATH = {js_str(plan.proxy_list_path)};")
-    define, send = _define_body(plan.body, plan.body_text) if plan.body is not None else ([], "")
+    text = plan.body_text  # None exactly when there is no body
+    define, send = _define_body(plan.body, text) if text is not None else ([], "")
     values = {"HEADER": js_key(plan.header), "SEND": send,
-              "VALUE": _header_value(plan.token, plan.prefix, inline=False)}
-    helpers = [fill(_CALLS[plan.call], **values) + _CALL_TAIL] if plan.call else []
-    if plan.polls:
-        helpers.append(fill(_WAIT_FOR, GET_STATUS=_GET_STATUS[plan.call]))
+              "VALUE": _header_value(plan.token, plan.prefix, inline=False),
+              "CREATE_PATH": endpoint_path("create"), "BALANCE_PATH": endpoint_path("balance")}
+    helpers = []
+    if plan.call is not None:
+        helpers.append(fill(_CALLS[plan.call], **values) + _CALL_TAIL)
+        if plan.polls:  # waiting reads the status through the same helper
+            status = fill(_GET_STATUS[plan.call], STATUS_PATH=endpoint_path("status", "${orderId}"))
+            helpers.append(fill(_WAIT_FOR, GET_STATUS=status))
     main = "async function main() {\n" + fill("".join(_STEPS[s] for s in plan.steps), **values)
     return blocks("\n".join(head), "\n".join(define), _FAIL, *helpers, main + "}\n", _RUN_MAIN)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from playground.snippets.options import SnippetOptions, Token
-from playground.spec import ENDPOINTS, RequestSpec
+from playground.spec import ENDPOINTS, TERMINAL_STATUSES, RequestSpec
 
-SETTLED = ("processed", "blocked", "failed", "refunded")  # terminal order statuses
+SETTLED = TERMINAL_STATUSES
 POLL_SECONDS = 1.5
 TIME_LIMIT = 60  # seconds a full script waits for an order to settle
 FILE_STEMS = {"create": "place-order", "status": "order-status", "balance": "balance",
@@ -94,6 +94,13 @@ def url_path(spec: RequestSpec) -> str:
     if spec.endpoint == "proxy-list":
         return f"{spec.path}?{spec.query}"
     return ENDPOINTS[spec.endpoint][1].format(order_id=order_id(spec))
+
+
+def endpoint_path(endpoint: str, order_id: str = "") -> str:
+    """The endpoint's path from the spec, as a script writes it: ``order_id`` is the
+    script's own expression for the id (``{order_id}`` inside a Python f-string,
+    ``${orderId}`` inside a JavaScript template, ``$order_id`` in bash)."""
+    return ENDPOINTS[endpoint][1].replace("{order_id}", order_id)
 
 
 def order_id(spec: RequestSpec) -> str:

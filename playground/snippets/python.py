@@ -18,6 +18,7 @@ from playground.snippets.plan import (
     WAIT,
     Plan,
     blocks,
+    endpoint_path,
     fill,
     url_path,
 )
@@ -145,8 +146,7 @@ _CALL_TAIL = """\
     return answer["data"]
 """
 
-_GET_STATUS = {"send": 'call("GET", f"/v4/account/orders/{order_id}/status")',
-               "get": 'call(f"/v4/account/orders/{order_id}/status")'}
+_GET_STATUS = {"send": 'call("GET", f"<<STATUS_PATH>>")', "get": 'call(f"<<STATUS_PATH>>")'}
 
 _WAIT_FOR = """\
 def wait_for(order_id):
@@ -165,7 +165,7 @@ def wait_for(order_id):
 # main()'s steps, already indented for its body.
 _STEPS = {
     PLACE: """\
-    order_id = call("POST", "/v4/account/orders/create", PAYLOAD)
+    order_id = call("POST", "<<CREATE_PATH>>", PAYLOAD)
     print(f"order_id: {order_id}")
 """,
     GIVEN: """\
@@ -185,7 +185,7 @@ _STEPS = {
     print(f"AccountID: {order['subaccount']['AccountID']}")
 """,
     BALANCE: """\
-    wallet = call("/v4/account/orders/balance")
+    wallet = call("<<BALANCE_PATH>>")
     print(f"balance: {wallet['balance']} {wallet['currency']}")
 """,
     PROXY_LIST: """\
@@ -234,8 +234,13 @@ def full(plan: Plan) -> str:
     )
     header = {"HEADER": py_str(plan.header),
               "VALUE": _header_value(plan.token, plan.prefix, inline=False)}
-    helpers = [fill(_CALLS[plan.call], **header) + _CALL_TAIL] if plan.call else []
-    if plan.polls:
-        helpers.append(fill(_WAIT_FOR, GET_STATUS=_GET_STATUS[plan.call]))
-    main = "def main():\n" + fill("".join(_STEPS[step] for step in plan.steps), **header)
+    helpers = []
+    if plan.call is not None:
+        helpers.append(fill(_CALLS[plan.call], **header) + _CALL_TAIL)
+        if plan.polls:  # waiting reads the status through the same helper
+            status = fill(_GET_STATUS[plan.call], STATUS_PATH=endpoint_path("status", "{order_id}"))
+            helpers.append(fill(_WAIT_FOR, GET_STATUS=status))
+    main = "def main():\n" + fill("".join(_STEPS[step] for step in plan.steps), **header,
+                                   CREATE_PATH=endpoint_path("create"),
+                                   BALANCE_PATH=endpoint_path("balance"))
     return blocks(head, *helpers, main, 'if __name__ == "__main__":\n    main()', blank_lines=2)

@@ -101,7 +101,7 @@ def _user_label(request) -> str:
 def bind_user(request) -> None:
     """Name the request's user on every line logged from now until the request ends.
 
-    Called once authentication is done (``playground.access.AccessMiddleware``), so the
+    Called once authentication is done (``playground.web.access.AccessMiddleware``), so the
     lines a view logs (its upstream calls) carry the user, not only the request line."""
     request.log_user = _user_label(request)
     user_var.set(request.log_user)

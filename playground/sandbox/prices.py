@@ -30,6 +30,16 @@ RESIDENTIAL_UNLIMITED = {1: D("25.00"), 7: D("120.00"), 30: D("399.00")}
 # SERP: requests in the pack -> price of a pack that never expires.
 SERP = {1000: D("2.50"), 10000: D("20.00"), 50000: D("85.00"), 100000: D("150.00")}
 
+# Each product's price table: package size -> price. The sizes are exactly those the builder
+# suggests (catalogue.PACKAGE_SIZES); any other size is the pricing 400.
+PACKAGE_PRICES: dict[str, dict[int, Decimal]] = {
+    "new_datacenter_shared": DATACENTER_SHARED,
+    "new_datacenter_dedicated": DATACENTER_DEDICATED,
+    "new_residential": RESIDENTIAL,
+    "new_residential_unlimited": RESIDENTIAL_UNLIMITED,
+    "new_serp": SERP,
+}
+
 # EU standard VAT rates (percent) by ISO code; every other country pays none.
 VAT_RATES = {
     "AT": D("20"), "BE": D("21"), "BG": D("20"), "HR": D("25"), "CY": D("19"), "CZ": D("21"),

@@ -22,7 +22,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
 
-from playground import logs
+from playground.web import logs
 
 OPEN_PREFIXES = ("/healthz", "/static/", "/accounts/login/", "/sandbox/v4/")
 
@@ -44,8 +44,10 @@ class RemoteUserMiddleware(auth_middleware.RemoteUserMiddleware):
     """Django's RemoteUserMiddleware, with a configurable header, active only in
     ``remote-user`` mode."""
 
+    # Django reads self.header and never assigns it; a property (not the stubs' plain
+    # attribute) follows the setting per request, which override_settings relies on.
     @property
-    def header(self) -> str:
+    def header(self) -> str:  # type: ignore[override]
         """The META key of settings.REMOTE_USER_HEADER (read per request, never stored on
         the shared middleware instance)."""
         return "HTTP_" + settings.REMOTE_USER_HEADER.upper().replace("-", "_")
@@ -75,7 +77,8 @@ class AccessMiddleware:
                                 content_type="text/plain; charset=utf-8")
         if request.headers.get("HX-Request"):
             response = HttpResponse("Your session ended: sign in again.", status=401)
-            response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?next=/"
+            response["HX-Redirect"] = (f"{resolve_url(settings.LOGIN_URL)}"
+                                       f"?next={resolve_url('playground:index')}")
             return response
         return redirect_to_login(request.get_full_path())
 
@@ -92,7 +95,7 @@ class HealthCheckMiddleware:
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD") and (
                 _refused_host(request) or (settings.SECURE_SSL_REDIRECT
                                            and not request.is_secure())):
-            from playground.views import healthz
+            from playground.views.health import healthz
 
             return healthz(request)
         return self.get_response(request)

@@ -1,0 +1,94 @@
+"""Plain helpers more than one view module uses. Shared helpers take keyword-only
+arguments after the request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django_htmx.middleware import HtmxDetails
+
+from playground import api, highlighting, snippets, tracking, vault
+from playground.models import Call
+from playground.owners import Owner
+from playground.sandbox.demo import DEMO_TOKENS
+from playground.spec import RequestSpec
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as the views see it, for type checking: django-htmx's middleware has set
+    ``request.htmx`` (django-htmx leaves this class to the project)."""
+
+    htmx: HtmxDetails
+
+
+LANGUAGE_LABELS = {"curl": "cURL", "python": "Python", "node": "Node"}
+
+
+def snippet_base_url(request: HtmxHttpRequest) -> str:
+    """The base URL a copied snippet calls: the live API, or this server's own sandbox."""
+    if api.is_sandbox():
+        return request.build_absolute_uri("/sandbox")
+    return settings.PROXYSCRAPE_API_BASE
+
+
+def snippet_panels(*, spec: RequestSpec, flavour: str, file_flavour: str,
+                   options: snippets.SnippetOptions,
+                   download_url: Callable[[str], str]) -> list[dict[str, str]]:
+    """One tab panel per language: the ``flavour`` snippet highlighted, the download name
+    of its ``file_flavour`` and ``download_url(lang)``. A snippet holding the user's token
+    is highlighted fresh, never kept in the highlighter's cache."""
+    cache = options.token_mode != "literal"
+    return [
+        {
+            "lang": lang,
+            "label": LANGUAGE_LABELS[lang],
+            "html": highlighting.highlight(snippets.render(spec, lang, flavour, options), lang,
+                                           cache=cache),
+            "filename": snippets.filename(spec, lang, file_flavour),
+            "download_url": download_url(lang),
+        }
+        for lang in snippets.LANGUAGES
+    ]
+
+
+def owned_order_or_404(*, owner: Owner, order_id: str) -> Call:
+    """The create call that placed this order, if ``owner`` may see it; else a 404, whether
+    the order exists or not."""
+    call = tracking.owned_order(owner, order_id)
+    if call is None:
+        raise Http404("No such order in your history.")
+    return call
+
+
+def token_context(request: HtmxHttpRequest, *, error: str = "") -> dict[str, object]:
+    """What the token panel shows: the stored token's hint, an error, the demo tokens."""
+    return {"vault": vault.hint(request.session), "token_error": error,
+            "demo_tokens": DEMO_TOKENS if api.is_sandbox() else ()}
+
+
+def message(request: HtmxHttpRequest, *, tone: str, title: str, detail: str = "",
+            **extra: object) -> TemplateResponse:
+    """A one-line result: the fragment for htmx, a page of its own otherwise."""
+    template = "playground/_message.html" if request.htmx else "playground/message_page.html"
+    return TemplateResponse(request, template, {"tone": tone, "title": title,
+                                                "detail": detail, **extra})
+
+
+def not_valid(*, errors: Mapping[str, Iterable[Any]]) -> HttpResponse:
+    """A 400 in plain text naming each field's errors."""
+    listed = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in errors.items())
+    return HttpResponse(f"The request is not valid: {listed}\n", status=400,
+                        content_type="text/plain; charset=utf-8")
+
+
+def snippet_file(request: HtmxHttpRequest, *, text: str, name: str) -> HttpResponse:
+    """A snippet as plain text; an attachment named ``name`` when ``download`` is asked."""
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+

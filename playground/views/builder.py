@@ -1,0 +1,199 @@
+"""The builder page and its fragments: the preview, a snippet as text, a checkout link
+imported, the result area cleared. The full page includes the same fragment templates."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
+from django_htmx.http import reswap, retarget
+
+from playground import api, catalogue, highlighting, snippets, tracking, vault
+from playground.builder import (
+    AUTH_CHOICES,
+    FLOW_CHOICES,
+    TOKEN_CHOICES,
+    Builder,
+    CheckoutLinkError,
+    import_checkout_link,
+)
+from playground.lru import LRU
+from playground.owners import owner_for
+from playground.spec import ENDPOINTS
+from playground.views._shared import (
+    HtmxHttpRequest,
+    not_valid,
+    snippet_base_url,
+    snippet_file,
+    snippet_panels,
+    token_context,
+)
+
+
+def _snippet_options(request: HtmxHttpRequest, builder: Builder) -> snippets.SnippetOptions:
+    """How snippets name the token: a placeholder or the env variable, or, when the user
+    ticked "Include my token", the stored token itself (in what they see, never a link)."""
+    base = snippet_base_url(request)
+    if builder.include_token:
+        stored = vault.load(request.session)
+        if stored is not None and snippets.token_problem(stored.credential.token) is None:
+            return snippets.SnippetOptions(base_url=base, auth=builder.auth,
+                                           token_mode="literal", token=stored.credential.token)
+    return snippets.SnippetOptions(base_url=base, auth=builder.auth, token_mode=builder.token)
+
+
+def _preview_context(request: HtmxHttpRequest, builder: Builder) -> dict:
+    spec = builder.spec
+    context: dict = {"builder": builder, "spec": spec}
+    if spec is None:
+        return context
+    options = _snippet_options(request, builder)
+    literal = options.token_mode == "literal"
+    context["token_included"] = literal
+    query = builder.query_string()
+    download_query = f"{query}{'&' if query else ''}download=1" \
+                     f"{'&include_token=1' if literal else ''}"
+    context["request_url"] = snippet_base_url(request) + spec.path
+    context["body_html"] = highlighting.highlight(spec.body_text or "", "json") \
+        if spec.body else ""
+    context["snippets"] = snippet_panels(
+        spec=spec, flavour=builder.flow, file_flavour=builder.flow, options=options,
+        download_url=lambda lang: reverse("playground:snippet", args=[lang])
+        + f"?{download_query}")
+    return context
+
+
+def _page_context(request: HtmxHttpRequest, builder: Builder) -> dict:
+    return {
+        **_preview_context(request, builder),
+        "endpoints": [(key, label) for key, (_m, _p, label) in ENDPOINTS.items()],
+        "products": catalogue.PRODUCTS.values(),
+        "auth_choices": AUTH_CHOICES,
+        "token_choices": TOKEN_CHOICES,
+        "flow_choices": FLOW_CHOICES,
+    }
+
+
+def _no_store(response: HttpResponse, token_included: bool) -> HttpResponse:
+    """A response holding the user's own token ("Include my token") is never cached."""
+    if token_included:
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+@require_GET
+def index(request: HtmxHttpRequest) -> HttpResponse:
+    """The playground page (also served at /account/api-orders)."""
+    builder = Builder.from_query(request.GET)
+    owner = owner_for(request)
+    trackers = tracking.recent_orders(owner)
+    track = request.GET.get("track")
+    if track:
+        resumed = tracking.owned_order(owner, track)
+        if resumed is None:
+            messages.error(request, "That order is not in your history, so it cannot be "
+                           "tracked here.")
+        else:
+            trackers = [resumed, *[c for c in trackers if c.pk != resumed.pk]]
+    context = {
+        **_page_context(request, builder),
+        **token_context(request),
+        "submission_key": uuid.uuid4().hex,
+        "trackers": trackers,
+        "poll_started": time.time(),
+    }
+    return _no_store(TemplateResponse(request, "playground/index.html", context),
+                     bool(context.get("token_included", False)))
+
+
+@require_GET
+def result_clear(request: HtmxHttpRequest) -> HttpResponse:
+    """Fragment: an empty result area (after cancelling a live confirmation)."""
+    return HttpResponse('<div id="result" class="result-empty"></div>')
+
+
+@require_GET
+def preview(request: HtmxHttpRequest) -> HttpResponse:
+    """Fragment: the preview (body and snippets) for the builder's query string.
+
+    When the builder's shape changed (endpoint, product or mode), the whole builder is
+    re-rendered instead. Invalid input leaves the last valid preview in place and only
+    updates the field errors and the status line (out of band).
+    """
+    # The same query on the same host renders the same fragment: keep the last few hundred
+    # (never one with the user's token in it).
+    key = None if "include_token" in request.GET else (
+        api.api_base(), request.scheme, request.get_host(), request.GET.urlencode(),
+        bool(request.htmx))
+    cached = _previews.get(key) if key else None
+    response: HttpResponse
+    if cached is not None:
+        content, page_url = cached
+        response = HttpResponse(content)
+    else:
+        builder = Builder.from_query(request.GET)
+        page_url = builder.page_url()
+        if request.GET.get("shape", builder.shape) != builder.shape:
+            response = TemplateResponse(request, "playground/_builder.html",
+                                        _page_context(request, builder))
+            response = retarget(reswap(response, "outerHTML"), "#builder")
+        elif builder.spec is None and request.htmx:
+            response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
+                                               {"builder": builder}), "none")
+        else:
+            fragment = TemplateResponse(request, "playground/_preview.html", {
+                **_preview_context(request, builder), "oob_errors": True})
+            if key:
+                _previews.put(key, (fragment.render().content, page_url))
+            response = fragment
+    if request.htmx:
+        response["HX-Replace-Url"] = page_url
+    patch_vary_headers(response, ["HX-Request"])
+    context = getattr(response, "context_data", None) or {}
+    return _no_store(response, bool(context.get("token_included")))
+
+
+_previews = LRU(512)  # (API base, scheme, host, query, htmx) -> (fragment, page URL)
+
+
+@require_GET
+def snippet_text(request: HtmxHttpRequest, lang: str) -> HttpResponse:
+    """One snippet as plain text, for copying, downloading or piping into a shell."""
+    if lang not in snippets.LANGUAGES:
+        raise Http404("Unknown snippet language.")
+    builder = Builder.from_query(request.GET)
+    spec = builder.spec
+    if spec is None:
+        form = builder.active_form
+        return not_valid(errors=form.errors if form is not None else {})
+    options = _snippet_options(request, builder)
+    text = snippets.render(spec, lang, builder.flow, options)
+    response = snippet_file(request, text=text,
+                            name=snippets.filename(spec, lang, builder.flow))
+    return _no_store(response, options.token_mode == "literal")
+
+
+@require_GET
+def import_checkout(request: HtmxHttpRequest) -> HttpResponse:
+    """Fill the builder from a marketing checkout link, naming what it could not use."""
+    try:
+        imported = import_checkout_link(request.GET.get("url", ""))
+    except CheckoutLinkError as exc:
+        messages.error(request, str(exc))
+        return redirect("playground:index")
+    builder = Builder.from_query(imported.query)
+    messages.success(request, "Imported the checkout link.")
+    if imported.unknown:
+        messages.warning(request, "Fields this playground does not know, left out: "
+                         + ", ".join(imported.unknown) + ". Use Raw JSON to send them.")
+    if imported.defaulted:
+        messages.info(request, "The link leaves out " + ", ".join(imported.defaulted)
+                      + "; the form's defaults fill them in.")
+    return redirect(builder.page_url())
