@@ -279,7 +279,12 @@ def _operation(name: str) -> dict:
                                     "as an unknown id.")
         operation["parameters"] = [{"name": "orderId", "in": "path", "required": True,
                                     "schema": {"type": "string", "format": "uuid"}}]
-        operation["responses"] = _responses(name, _json_ok("The order", _ref("Order")))
+        ok = _json_ok("The order", _ref("Order"))
+        ok["links"] = {"GetProxyList": {  # once processed, the subaccount's next step
+            "operationId": OPERATION_IDS["proxy-list"],
+            "parameters": {"subAccountId": "$response.body#/data/subaccount/AccountID",
+                           "AccountType": "$response.body#/data/subaccount/AccountType"}}}
+        operation["responses"] = _responses(name, ok)
     elif name == "balance":
         operation["description"] = (described + " The 403 text is assumed (the status "
                                     "endpoint's wording pattern).")
