@@ -27,12 +27,18 @@ migrate: setup
 run: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup lint
+# Newman (Postman's runner) for tests/test_contract_postman.py, from the committed lockfile.
+NODE_STAMP := tests/js/node_modules/.installed
+$(NODE_STAMP): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+test: setup lint $(NODE_STAMP)
 	$(PY) -m pytest
 
 # The suite (browser tests aside) on PostgreSQL: DATABASE_URL must name a database whose
 # user may create the test database (.ci/run starts one with .ci/postgres).
-test-postgres: setup
+test-postgres: setup $(NODE_STAMP)
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://..." >&2; exit 1; }
 	$(PY) -m pytest -m "not browser"
 

@@ -20,6 +20,8 @@ from playground.sandbox.models import Order
 from playground.sandbox.services import SandboxError
 
 logger = logging.getLogger(__name__)
+NOT_ALLOWED = "Method {method} is not allowed here."  # (assumed) the vendor page names no 405
+NO_SUCH_ENDPOINT = "No such endpoint."
 
 
 def ok(data, status: int = 200) -> JsonResponse:
@@ -42,7 +44,7 @@ def api(*methods: str):
             if settings.SANDBOX_RESPONSE_DELAY > 0:  # a slow upstream, for `make bench`
                 time.sleep(settings.SANDBOX_RESPONSE_DELAY)
             if request.method not in methods:
-                response = fail(405, f"Method {request.method} is not allowed here.")
+                response = fail(405, NOT_ALLOWED.format(method=request.method))
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
@@ -113,4 +115,4 @@ def proxy_list(request: HttpRequest, account, subaccount_id: str, account_type: 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     if not settings.SANDBOX_ENABLED:
         raise Http404("The sandbox is turned off.")
-    return fail(404, "No such endpoint.")
+    return fail(404, NO_SUCH_ENDPOINT)
