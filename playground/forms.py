@@ -48,7 +48,9 @@ class CountrySelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return mark_safe(f"<select{flatatt(final_attrs)}>{_country_options(str(value or ''))}"
+        # "united states" selects "United States of America": the rule's own spelling
+        selected = catalogue.country_name(str(value or "")) or str(value or "")
+        return mark_safe(f"<select{flatatt(final_attrs)}>{_country_options(selected)}"
                          "</select>")
 
 
@@ -77,7 +79,12 @@ class CountryField(forms.ChoiceField):
         super().__init__(choices=catalogue.country_choices, **kwargs)
 
     def valid_value(self, value) -> bool:
-        return value in catalogue.country_names()
+        return bool(catalogue.country_code(value))
+
+    def clean(self, value):
+        """Any spelling the sandbox accepts (catalogue.country_code), as the list spells it."""
+        value = super().clean(value)
+        return catalogue.country_name(value) if value else value
 
 
 def _bool(value) -> bool:
