@@ -109,7 +109,8 @@ def size_problem(product_type: str, value: object) -> Problem | None:
 
 def diagnose(body: dict) -> Problem | None:
     """The first field of a body that makes it unbuyable, or None when none is to blame."""
-    product = PRODUCTS.get(body.get("type")) if isinstance(body.get("type"), str) else None
+    product_type = body.get("type")
+    product = PRODUCTS.get(product_type) if isinstance(product_type, str) else None
     if product is None:
         return Problem(ERROR_PRICING, "type", "Not a product the sandbox sells.")
     for f in product.fields:
