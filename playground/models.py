@@ -73,6 +73,9 @@ class Call(models.Model):
     error = models.TextField(blank=True)
     order_id = models.UUIDField(null=True, blank=True, db_index=True)
     order_status = models.CharField(max_length=16, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                help_text="What the order cost, from its first status answer.")
+    currency = models.CharField(max_length=12, blank=True)
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True,
                                       help_text="One per rendered form: a repeat is not resent.")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from playground import api
+from playground import api, money
 from playground.sandbox.demo import seed_demo_accounts
 from playground.sandbox.models import Account
 
@@ -66,5 +66,6 @@ def live_api(live_server, demo) -> api.AccountApi:
 def _fresh_api_clients():
     """Each test builds its clients anew, for whatever API base its settings name."""
     api.clients.override(None)
+    money._wallets.clear()  # the price panel's wallet reads, kept per token for seconds
     yield
     api.clients.override(None)

@@ -25,6 +25,7 @@ class Priced:
     coupon: prices.Coupon | None
     steps: prices.Quote
     currency: str
+    discount_percent: Decimal
 
     @property
     def total(self) -> Decimal:
@@ -36,7 +37,8 @@ class Priced:
         lines = [Line(f"Package: {self.package.product.label}", q.package)]
         if self.coupon is not None:
             lines.append(Line(f"Coupon {self.coupon.code}", q.after_coupon - q.package))
-        lines.append(Line("API-ordering discount", q.after_discount - q.after_coupon))
+        lines.append(Line(f"API-ordering discount {self.discount_percent.normalize():f} %",
+                          q.after_discount - q.after_coupon))
         lines.append(Line(f"VAT {q.vat_percent.normalize():f} % ({self.package.country})", q.vat))
         return lines
 
@@ -67,7 +69,7 @@ def quote_body(body: dict, *, discount_percent: Decimal,
                            "Not a sandbox coupon; known: " + ", ".join(prices.COUPONS) + ".")
     steps = prices.quote(package.price, coupon=coupon, discount_percent=discount_percent,
                          country=package.country)
-    return Priced(package, coupon, steps, currency)
+    return Priced(package, coupon, steps, currency, discount_percent)
 
 
 # --- which field makes a body unbuyable ------------------------------------------------------
