@@ -78,6 +78,28 @@ def read_wallet(credential: Credential) -> Wallet:
     return wallet
 
 
+@dataclass(frozen=True)
+class Balance:
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.2f} {self.currency}".strip()
+
+
+def balance_read(credential: Credential) -> Balance | None:
+    """The wallet's balance read now (never from the panel's cache), or None when the API
+    does not answer one this page can use."""
+    try:
+        answer = api.get_client().balance(credential)
+    except api.ApiError:
+        return None
+    if not answer.ok or not isinstance(answer.data, dict):
+        return None
+    value = amount(answer.data.get("balance"))
+    return None if value is None else Balance(value, str(answer.data.get("currency", ""))[:12])
+
+
 def forget_wallet(credential: Credential) -> None:
     """After an order (or a top-up), the next read asks the API again."""
     _wallets.pop(_key(credential))
