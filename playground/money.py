@@ -219,7 +219,17 @@ def panel(body: dict | None, credential: Credential | None, *, read: bool = True
 
 
 def live_notes(body: dict) -> dict[str, str]:
-    """Live mode: a package size outside the known ones is a soft note, never a block."""
+    """Live mode: a package size or a country name outside the known ones is a soft note,
+    never a block."""
+    notes = {}
+    country = body.get("country")
+    if isinstance(country, str) and not catalogue.country_code(country):
+        notes["country"] = (f"“{country}” is not a country name this playground knows; "
+                            "the API decides whether it takes it.")
+    return {**notes, **_size_note(body)}
+
+
+def _size_note(body: dict) -> dict[str, str]:
     product_type = body.get("type")
     if product_type not in quotes.SIZE_FIELDS:
         return {}

@@ -64,3 +64,30 @@ def test_a_share_link_with_united_states_opens_a_valid_request(client):
     assert Builder.from_query(QueryDict("type=new_datacenter_shared&country=United%20States"))\
         .spec.body["country"] == "United States of America"
     assert text_of(html, "price-total") == "26.40 USD"  # us pool: 24.00 + 10 %, no VAT
+
+
+@pytest.mark.django_db
+def test_in_live_mode_an_unlisted_country_is_a_note_not_an_error(client, settings):
+    settings.PROXYSCRAPE_API_BASE = "http://upstream.test"
+    response = client.get("/", {"type": "new_datacenter_shared", "country": "Narnia",
+                                "proxies[mixed]": "1000"})
+
+    html = response.content.decode()
+    assert text_of(html, "errors-country") == ""
+    assert text_of(html, "price-note-country") == (
+        "“Narnia” is not a country name this playground knows; the API decides whether it "
+        "takes it.")
+    chosen = [e["text"] for e in elements(html) if e["tag"] == "option"
+              and "selected" in e["attrs"] and "id_country" in e["within"]]
+    assert chosen == ["Narnia (not in the list)"]
+    assert '"country": "Narnia"' in " ".join(
+        e["text"] for e in elements(html) if e["attrs"].get("id") == "body-json")
+
+
+@pytest.mark.django_db
+def test_in_sandbox_mode_an_unlisted_country_is_an_error_as_the_sandbox_would_refuse_it(client):
+    html = client.get("/", {"type": "new_datacenter_shared", "country": "Narnia",
+                            "proxies[mixed]": "1000"}).content.decode()
+
+    assert text_of(html, "errors-country") == (
+        "“Narnia” is not a country name; pick one from the list.")
