@@ -163,3 +163,14 @@ def test_history_shows_each_orders_price_and_the_total_per_environment(client, d
     assert prices == ["29.04 USD", "65.34 USD", "29.04 USD"]
     totals = {e["attrs"]["data-environment"]: e["text"] for e in by_class(html, "charged-total")}
     assert totals == {"sandbox": "sandbox: 94.38 USD"}  # the failed order gave its 29.04 back
+
+
+def test_an_insufficient_balance_result_says_what_the_order_costs_and_how_much_is_missing(
+        client, demo):
+    use_token(client, "sandbox-empty")
+
+    html = send(client).content.decode()
+
+    assert text_of(html, "result-short") == (
+        "This order costs 29.04 USD: the wallet is short by 29.04 USD. Top up 29.04 in the "
+        "sandbox console")

@@ -18,16 +18,18 @@ from playground import wallet as wallets
 from playground.builder import Builder
 from playground.models import Call
 from playground.owners import owner_for
-from playground.spec import RequestSpec
+from playground.spec import ERROR_INSUFFICIENT_BALANCE, RequestSpec
 from playground.views._shared import HtmxHttpRequest, message
 
 
 def _result_response(request: HtmxHttpRequest, call: Call, spec: RequestSpec | None, *,
                      balance: str | None = None, status: int = 200,
                      repeat: bool = False, balance_before: money.Balance | None = None,
-                     balance_after: money.Balance | None = None) -> TemplateResponse:
+                     balance_after: money.Balance | None = None,
+                     short: money.Panel | None = None) -> TemplateResponse:
     context = {
         "call": call,
+        "short": short,
         "balance_before": balance_before,
         "balance_after": balance_after,
         "repeat": repeat,
@@ -130,7 +132,10 @@ def send(request: HtmxHttpRequest) -> HttpResponse:
     if spec.endpoint == "create":
         money.forget_wallet(stored.credential)  # the price panel reads the wallet again
         after = money.balance_read(stored.credential) if call.order_id else None
+    short = None
+    if call.error == ERROR_INSUFFICIENT_BALANCE and api.is_sandbox():  # what it cost, missed by
+        short = money.panel(spec.body, stored.credential)
     return _result_response(request, call, spec,
                             balance=_balance_if_unsure(call, stored.credential),
                             balance_before=before if call.order_id else None,
-                            balance_after=after)
+                            balance_after=after, short=short)
