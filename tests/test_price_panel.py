@@ -229,3 +229,23 @@ def test_a_short_wallet_offers_a_top_up_of_the_missing_amount(client, demo):
     chosen = [e["text"] for e in topup if e["tag"] == "option" and "selected" in e["attrs"]]
     assert chosen == ["sandbox-empty"]
     assert [e["attrs"]["value"] for e in topup if e["attrs"].get("name") == "amount"] == ["0.40"]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(product=st.sampled_from(sorted(catalogue.PRODUCTS)),
+       fields=st.dictionaries(st.sampled_from(("country", "days", "bandwidth", "location",
+                                               "requests", "duration", "is_subscription",
+                                               "proxies[mixed]", "proxies[xx]", "coupon_code")),
+                              JSON, max_size=6))
+def test_any_json_body_gets_a_quote_or_a_reason_never_an_exception(product, fields):
+    from playground.sandbox import quote
+
+    result = quote.quote_body({**catalogue.default_body(product), **fields},
+                              discount_percent=D("0"))
+
+    assert isinstance(result, quote.Priced | quote.Problem)

@@ -140,7 +140,7 @@ def diagnose(body: dict) -> Problem | None:
             found = size_problem(product.type, value)
             if found is not None:
                 return found
-        if f.name == "location" and value not in SERVER_LOCATIONS:
+        if f.name == "location" and not (type(value) is int and value in SERVER_LOCATIONS):
             close = nearest(value, SERVER_LOCATIONS) if type(value) is int else ()
             return Problem(ERROR_PRICING, f.name,
                            f"No server location {value}; on sale: "
