@@ -287,8 +287,8 @@ def test_live_mode_marks_every_page_live(client, db, settings):
     use_token(client, TOKEN)
     non_htmx = client.post("/send", {**BALANCE_FIELDS, "submission_key": "k1"})
     assert ">LIVE · http://upstream.test</span>" in non_htmx.content.decode()
-    message_page = client.post("/send", {**CREATE_FIELDS, "country": "Atlantis",
-                                         "submission_key": "k2"})
+    message_page = client.post("/send", {**CREATE_FIELDS, "proxies_size": "0",
+                                         "submission_key": "k2"})  # invalid: not sent
     assert ">LIVE · http://upstream.test</span>" in message_page.content.decode()
 
 
