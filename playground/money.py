@@ -10,6 +10,7 @@ keystroke; a sent order forgets them at once.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import time
@@ -254,12 +255,25 @@ def package_key(body: dict | None) -> tuple:
 
 def last_charged(body: dict, *, scan: int = 200) -> Call | None:
     """The newest live order of the same package whose price is known (anyone's: the
-    team shares what it was charged), or None."""
+    team shares what it was charged), or None. The newest ``scan`` priced orders are read
+    at most every ``WALLET_TTL`` seconds per process, so typing in live mode does not
+    query History on every keystroke."""
     wanted = package_key(body)
-    recent = Call.objects.filter(environment="live", endpoint="create",
-                                 price__isnull=False).only(
-        "created", "request_body", "price", "currency")[:scan]
-    return next((c for c in recent if package_key(c.request_body) == wanted), None)
+    return next((c for key, c in _priced_orders(scan) if key == wanted), None)
+
+
+def _priced_orders(scan: int) -> list[tuple[tuple, Call]]:
+    cached = _recent.get(scan)
+    if cached is not None and time.monotonic() - cached[0] < WALLET_TTL:
+        return cached[1]
+    recent = [(package_key(c.request_body), c) for c in Call.objects.filter(
+        environment="live", endpoint="create", price__isnull=False).only(
+        "created", "request_body", "price", "currency")[:scan]]
+    _recent.put(scan, (time.monotonic(), recent))
+    return recent
+
+
+_recent = LRU(4)  # how many were read -> (when, [(package key, Call)], newest first)
 
 
 def record_price(call: Call, data: dict) -> None:
@@ -271,3 +285,12 @@ def record_price(call: Call, data: dict) -> None:
     currency = str(data.get("currency", ""))[:12]
     Call.objects.filter(pk=call.pk, price__isnull=True).update(price=price, currency=currency)
     call.price, call.currency = price, currency
+    _recent.clear()  # a new last price for some package
+
+
+def cache_key(result: Panel, body: dict | None) -> tuple:
+    """Everything a rendered panel depends on, for a per-process cache of its HTML."""
+    last = result.last
+    return (result.sandbox, result.wallet_pending, result.wallet,
+            (last.pk, last.price, last.currency) if last is not None else None,
+            json.dumps(body, sort_keys=True, default=str) if body is not None else None)

@@ -67,5 +67,6 @@ def _fresh_api_clients():
     """Each test builds its clients anew, for whatever API base its settings name."""
     api.clients.override(None)
     money._wallets.clear()  # the price panel's wallet reads, kept per token for seconds
+    money._recent.clear()  # and the priced live orders it last read from History
     yield
     api.clients.override(None)

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
@@ -86,8 +87,22 @@ def _note_names(builder: Builder) -> tuple[str, ...]:
 
 
 def _price_oob(request: HtmxHttpRequest, body: dict | None, note_names: tuple[str, ...]) -> bytes:
-    context = {**_price_context(request, body), "oob": True, "note_names": note_names}
-    return render_to_string("playground/_price_panel.html", context, request).encode()
+    """The price panel, Send's warning and the field notes, out of band. Rendered once per
+    input, wallet and last price seen (the panel names no token and no session)."""
+    context = {**_price_context(request, body), "oob": True}
+    key = (money.cache_key(context["price_panel"], body), note_names)
+    html = _panels.get(key)
+    if html is None:
+        notes = context["price_notes"]
+        context["note_elements"] = format_html_join(
+            "\n", '<p class="price-note" id="price-note-{}" hx-swap-oob="true">{}</p>',
+            ((name, notes.get(name, "")) for name in note_names))
+        html = render_to_string("playground/_price_panel.html", context).encode()
+        _panels.put(key, html)
+    return html
+
+
+_panels = LRU(512)  # (what the panel shows, the form's fields) -> its rendered HTML
 
 
 def _page_context(request: HtmxHttpRequest, builder: Builder, *, read: bool = True) -> dict:
