@@ -4,7 +4,7 @@ It starts the production server (the same `bin/start` and gunicorn.conf.py as th
 `make serve`) pointed at a separate fake upstream (bench/fake_upstream.py, its own process,
 answering every API call after a fixed delay). Then it measures:
 
-1. the preview fragment (body plus every highlighted snippet) against GET /healthz;
+1. the preview fragment (body, every highlighted snippet, the price panel) against GET /healthz;
 2. an order-status poll through the playground against the same call made directly, with
    the upstream answering at once (the playground's own cost) and after 150 ms;
 3. 300 browser tabs, each polling its own order every 1.5 s for 30 s, upstream at 150 ms;
@@ -158,11 +158,13 @@ def measure_preview(base: str) -> dict:
         response = client.get("/preview", params=base_query)
         preview_rt.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200 and "code-python" in response.text
+        assert 'id="price-panel"' in response.text  # the price panel comes with it
         preview.append(server_ms(response.headers))
         # A user typing: every request a body never seen before.
         typing = {**base_query, "coupon_code": f"TYPING{i}", "proxies_size": str(1000 + i)}
         response = client.get("/preview", params=typing)
         assert response.status_code == 200 and f"TYPING{i}" in response.text
+        assert 'id="price-panel"' in response.text
         preview_typing.append(server_ms(response.headers))
     client.close()
     return {"health": health, "preview": preview, "typing": preview_typing,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from django_countries import countries
 
@@ -202,6 +202,31 @@ def country_names() -> frozenset[str]:
 @cache
 def country_choices() -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(name)) for _code, name in countries)
+
+
+# Common full names that django-countries spells differently (assumed: the vendor's own list
+# of accepted names is not public). Matched case-insensitively, like every other name.
+COUNTRY_ALIASES = {"united states": "US"}
+
+
+def country_code(name: str) -> str:
+    """The ISO code of a full country name, or "" when it names no country: the one rule
+    for what a ``country`` field accepts, used by the builder's form and by the sandbox.
+    Case and surrounding spaces do not matter; the aliases above count as names."""
+    name = name.strip()
+    return _country_code(name) if 0 < len(name) <= 100 else ""
+
+
+@lru_cache(maxsize=1024)
+def _country_code(name: str) -> str:
+    return countries.by_name(name) or COUNTRY_ALIASES.get(name.casefold(), "")
+
+
+def country_name(name: str) -> str:
+    """The list's own spelling of a country name the rule accepts ("" for none):
+    "united states" gives "United States of America"."""
+    code = country_code(name)
+    return str(countries.name(code)) if code else ""
 
 
 def default_body(product_type: str = DEFAULT_PRODUCT) -> dict:

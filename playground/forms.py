@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from playground import catalogue, strictjson
+from playground.api import is_sandbox
 from playground.catalogue import PRODUCTS, Product, pool_field
 from playground.spec import AUTH_FORMS
 
@@ -48,7 +49,12 @@ class CountrySelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return mark_safe(f"<select{flatatt(final_attrs)}>{_country_options(str(value or ''))}"
+        # "united states" selects "United States of America": the rule's own spelling
+        selected = catalogue.country_name(str(value or "")) or str(value or "")
+        unlisted = format_html('<option value="{}" selected>{} (not in the list)</option>',
+                               selected, selected) if selected and not catalogue.country_code(
+            selected) and not is_sandbox() else ""
+        return mark_safe(f"<select{flatatt(final_attrs)}>{unlisted}{_country_options(selected)}"
                          "</select>")
 
 
@@ -77,7 +83,22 @@ class CountryField(forms.ChoiceField):
         super().__init__(choices=catalogue.country_choices, **kwargs)
 
     def valid_value(self, value) -> bool:
-        return value in catalogue.country_names()
+        """A name the one rule knows; in live mode also any other plausible name (the API
+        decides: the price panel notes it), never in sandbox mode, where it would fail."""
+        if catalogue.country_code(value):
+            return True
+        return not is_sandbox() and unlisted_country_ok(value)
+
+    def clean(self, value):
+        """Any spelling the sandbox accepts (catalogue.country_code), as the list spells it."""
+        value = super().clean(value)
+        return (catalogue.country_name(value) or value.strip()) if value else value
+
+
+def unlisted_country_ok(value: str) -> bool:
+    """A name outside the list that live mode lets through: printable, not blank, short."""
+    return isinstance(value, str) and value.strip() != "" and len(value) <= 100 \
+        and value.isprintable()
 
 
 def _bool(value) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Sum
 
 from playground.spec import ENDPOINTS, ORDER_STATUSES
 
@@ -18,6 +20,7 @@ RESPONSE_CAP = 64 * 1024  # characters of a response body kept in history
 # What History can filter on: the builder's endpoints and the proxy list; every order status.
 ENDPOINT_CHOICES = (*ENDPOINTS, "proxy-list")
 ORDER_STATUS_CHOICES = ORDER_STATUSES
+MONEY_RETURNED = ("blocked", "failed", "refunded")  # order statuses that gave the money back
 
 
 class CallQuerySet(models.QuerySet["Call"]):
@@ -42,6 +45,18 @@ class CallQuerySet(models.QuerySet["Call"]):
             calls = calls.filter(order_status=order_status) \
                 if order_status in ORDER_STATUS_CHOICES else calls.none()
         return calls
+
+    def charged_totals(self) -> list[tuple[str, Decimal, str]]:
+        """(environment, total, currency) of what the orders among these calls cost, their
+        price as the status answer gave it; blocked, failed and refunded orders gave the
+        money back, so they do not count."""
+        rows = (self.filter(endpoint="create", price__isnull=False)
+                .exclude(order_status__in=MONEY_RETURNED)
+                .order_by().values("environment", "currency").annotate(total=Sum("price"))
+                .order_by("environment", "currency"))
+        # SQLite sums decimals in floating point: back to cents
+        return [(r["environment"], Decimal(r["total"]).quantize(Decimal("0.01")), r["currency"])
+                for r in rows]
 
     def http_statuses(self) -> list[int]:
         """The HTTP statuses among these calls, for the filter's choices."""
@@ -73,6 +88,9 @@ class Call(models.Model):
     error = models.TextField(blank=True)
     order_id = models.UUIDField(null=True, blank=True, db_index=True)
     order_status = models.CharField(max_length=16, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                help_text="What the order cost, from its first status answer.")
+    currency = models.CharField(max_length=12, blank=True)
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True,
                                       help_text="One per rendered form: a repeat is not resent.")
 

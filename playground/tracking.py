@@ -6,11 +6,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
 
-from playground import api, redaction, sending
+from playground import api, money, redaction, sending
 from playground.api import ApiError, Credential
 from playground.explain import Explanation, explain_api_error
 from playground.lru import LRU
@@ -75,6 +76,8 @@ class Poll:
     problem: Explanation | None = None
     stop: bool = False  # terminal status, or a problem polling cannot fix
     timed_out: bool = False
+    price: Decimal | None = None  # as the status answer reports it
+    currency: str = ""
     timeline: list[tuple[str, datetime | None]] = field(default_factory=list)
 
     @property
@@ -132,6 +135,9 @@ def poll(owner: Owner, call: Call, credential: Credential | None, *, started: fl
         data = {**data, "block_reason": redaction.redact(data["block_reason"])}
     result.data = data
     result.status = str(data.get("status", ""))
+    result.price, result.currency = money.amount(data.get("price")), str(
+        data.get("currency", ""))[:12]
+    money.record_price(call, data)
     result.timeline = [("paid", when(data.get("created_at")))]
     if result.status != "paid":
         result.timeline.append((result.status, when(data.get("updated_at"))))

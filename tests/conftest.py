@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.signals import got_request_exception
 
-from playground import api
+from playground import api, money
 from playground.sandbox.demo import seed_demo_accounts
 from playground.sandbox.models import Account
 
@@ -82,5 +82,7 @@ def live_api(live_server, demo) -> api.AccountApi:
 def _fresh_api_clients():
     """Each test builds its clients anew, for whatever API base its settings name."""
     api.clients.override(None)
+    money._wallets.clear()  # the price panel's wallet reads, kept per token for seconds
+    money._recent.clear()  # and the priced live orders it last read from History
     yield
     api.clients.override(None)

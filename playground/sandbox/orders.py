@@ -12,6 +12,7 @@ from typing import Any
 
 from django_countries import countries
 
+from playground import catalogue
 from playground.catalogue import LOCATIONS, POOL_FIELD, PRODUCTS, SERVER_LOCATIONS, Field, Product
 from playground.sandbox import prices
 
@@ -24,15 +25,9 @@ class Package:
     size: int  # pool size, IPs, GB, days or requests: what the proxy list is sized by
 
 
-# Common full names that django-countries spells differently (assumed: the vendor's
-# own list of accepted names is not public). Matched case-insensitively.
-COUNTRY_ALIASES = {"united states": "US"}
-
-
 def country_code(name: str) -> str:
-    """The ISO code of a full country name, or "" when it names no country."""
-    code = countries.by_name(name.strip())
-    return code or COUNTRY_ALIASES.get(name.strip().casefold(), "")
+    """The ISO code of a full country name, or "" (the catalogue's one rule)."""
+    return catalogue.country_code(name)
 
 
 def _is_int(value) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from playground.catalogue import country_code
+
 CENT = Decimal("0.01")
 D = Decimal
 
@@ -83,10 +85,7 @@ def find_coupon(code: str) -> Coupon | None:
 
 
 def vat_rate(country_name: str) -> Decimal:
-    from django_countries import countries
-
-    code = countries.by_name(country_name)
-    return VAT_RATES.get(code, D("0"))
+    return VAT_RATES.get(country_code(country_name), D("0"))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from playground import strictjson
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
 from playground.sandbox import prices
 from playground.sandbox.models import Account, Order, hash_token
-from playground.sandbox.orders import read_package
+from playground.sandbox.quote import Problem, quote_body
 from playground.spec import ERROR_INSUFFICIENT_BALANCE, ERROR_PRICING
 
 # Error texts, exactly as the vendor documents them (CONTRACT.md sections 2 and 3).
@@ -126,20 +126,14 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
     if not account.can_write:
         raise SandboxError(403, NO_WRITE)
     body = parse_body(raw_body)
-    package = read_package(body)
-    if package is None:
-        raise SandboxError(400, PRICING)
-    coupon = None
-    code = body.get("coupon_code")
-    if code not in (None, ""):
-        coupon = prices.find_coupon(code) if isinstance(code, str) else None
-        if coupon is None:
-            raise SandboxError(400, prices.INVALID_COUPON)
+    priced = quote_body(body, discount_percent=account.discount_percent,
+                        currency=account.currency)
+    if isinstance(priced, Problem):
+        raise SandboxError(400, priced.error)
     overrides = {name: body[name] for name in OVERRIDE_FIELDS if body.get(name) is not None}
     if any(not isinstance(v, str) for v in overrides.values()):
         raise SandboxError(400, BAD_OVERRIDE)
-    quote = prices.quote(package.price, coupon=coupon, discount_percent=account.discount_percent,
-                         country=package.country)
+    package, coupon, quote = priced.package, priced.coupon, priced.steps
     scenario = coupon.scenario if coupon else ""
     delay = settings.SANDBOX_SLOW_DELAY if scenario == "slow" else settings.SANDBOX_PROCESSING_DELAY
     now = time.time()

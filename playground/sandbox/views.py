@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 
 from django.conf import settings
@@ -48,6 +49,25 @@ def _price_rows():
     return rows
 
 
+def _topup_initial(request: HttpRequest) -> dict:
+    """The top-up form filled from a link (the builder's "short by" offer): ``account`` is
+    the account's email or name, ``amount`` what is missing. Anything unusable is ignored."""
+    initial: dict = {}
+    wanted = request.GET.get("account", "")[:254]
+    if wanted:
+        account = (Account.objects.filter(email=wanted).first()
+                   or Account.objects.filter(name=wanted).first())
+        if account is not None:
+            initial["account"] = account.pk
+    try:
+        amount = Decimal(request.GET.get("amount", "")[:20])
+    except InvalidOperation:
+        amount = None
+    if amount is not None and amount.is_finite() and Decimal("0.01") <= amount <= 100000:
+        initial["amount"] = prices.cents(amount)
+    return initial
+
+
 def _console(request: HttpRequest, *, jwt: dict | None = None, status: int = 200, **forms):
     services.settle()
     context = {
@@ -58,7 +78,7 @@ def _console(request: HttpRequest, *, jwt: dict | None = None, status: int = 200
         "markup_percent": int((prices.SINGLE_COUNTRY_MARKUP - 1) * 100),
         "durations": prices.DURATION_FACTOR,
         "vat_rates": sorted(prices.VAT_RATES.items()),
-        "topup_form": forms.get("topup_form") or TopUpForm(),
+        "topup_form": forms.get("topup_form") or TopUpForm(initial=_topup_initial(request)),
         "jwt_form": forms.get("jwt_form") or JwtForm(),
         "jwt": jwt,
         "processing_delay": settings.SANDBOX_PROCESSING_DELAY,

@@ -9,13 +9,15 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
-from playground import api, catalogue, highlighting, snippets, tracking, vault
+from playground import api, catalogue, highlighting, money, snippets, tracking, vault
 from playground.builder import (
     AUTH_CHOICES,
     FLOW_CHOICES,
@@ -70,8 +72,44 @@ def _preview_context(request: HtmxHttpRequest, builder: Builder) -> dict:
     return context
 
 
-def _page_context(request: HtmxHttpRequest, builder: Builder) -> dict:
+def _price_context(request: HtmxHttpRequest, body: dict | None, *, read: bool = True) -> dict:
+    """The price panel for an order body (None while the input is invalid), with the stored
+    token's wallet and discount. Never cached with the preview: it depends on the token."""
+    stored = vault.load(request.session)
+    panel = money.panel(body, stored.credential if stored is not None else None, read=read)
+    return {"price_panel": panel, "price_notes": panel.notes, "no_quote": money.NO_QUOTE}
+
+
+def _note_names(builder: Builder) -> tuple[str, ...]:
+    """The form fields that have a price note beside them (none in Raw JSON mode)."""
+    form = builder.form
+    return tuple(name for name in form.fields if name != "type") if form is not None else ()
+
+
+def _price_oob(request: HtmxHttpRequest, body: dict | None, note_names: tuple[str, ...]) -> bytes:
+    """The price panel, Send's warning and the field notes, out of band. Rendered once per
+    input, wallet and last price seen (the panel names no token and no session)."""
+    context = {**_price_context(request, body), "oob": True}
+    key = (money.cache_key(context["price_panel"], body), note_names)
+    html = _panels.get(key)
+    if html is None:
+        notes = context["price_notes"]
+        context["note_elements"] = format_html_join(
+            "\n", '<p class="price-note" id="price-note-{}" hx-swap-oob="true">{}</p>',
+            ((name, notes.get(name, "")) for name in note_names))
+        html = render_to_string("playground/_price_panel.html", context).encode()
+        _panels.put(key, html)
+    return html
+
+
+_panels = LRU(512)  # (what the panel shows, the form's fields) -> its rendered HTML
+
+
+def _page_context(request: HtmxHttpRequest, builder: Builder, *, read: bool = True) -> dict:
+    priced = builder.endpoint == "create"
     return {
+        **(_price_context(request, builder.spec.body if builder.spec else None, read=read)
+           if priced else {}),
         **_preview_context(request, builder),
         "endpoints": [(key, label) for key, (_m, _p, label) in ENDPOINTS.items()],
         "products": catalogue.PRODUCTS.values(),
@@ -103,7 +141,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
         else:
             trackers = [resumed, *[c for c in trackers if c.pk != resumed.pk]]
     context = {
-        **_page_context(request, builder),
+        **_page_context(request, builder, read=False),  # the page itself calls no API
         **token_context(request),
         "submission_key": uuid.uuid4().hex,
         "trackers": trackers,
@@ -134,25 +172,35 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
         bool(request.htmx))
     cached = _previews.get(key) if key else None
     response: HttpResponse
+    # The price panel follows as an out-of-band swap: (the body, its fields) for a create.
+    price: tuple[dict | None, tuple[str, ...]] | None = None
     if cached is not None:
-        content, page_url = cached
+        content, page_url, price = cached
         response = HttpResponse(content)
     else:
         builder = Builder.from_query(request.GET)
         page_url = builder.page_url()
+        spec = builder.spec
+        if builder.endpoint == "create":
+            price = (spec.body if spec is not None else None, _note_names(builder))
         if request.GET.get("shape", builder.shape) != builder.shape:
+            price = None  # the whole builder, its panel included
             response = TemplateResponse(request, "playground/_builder.html",
                                         _page_context(request, builder))
             response = retarget(reswap(response, "outerHTML"), "#builder")
-        elif builder.spec is None and request.htmx:
+        elif spec is None and request.htmx:
             response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
                                                {"builder": builder}), "none")
         else:
             fragment = TemplateResponse(request, "playground/_preview.html", {
                 **_preview_context(request, builder), "oob_errors": True})
             if key:
-                _previews.put(key, (fragment.render().content, page_url))
+                _previews.put(key, (fragment.render().content, page_url, price))
             response = fragment
+    if request.htmx and price is not None:
+        if isinstance(response, TemplateResponse):
+            response.render()
+        response.content = response.content + _price_oob(request, *price)
     if request.htmx:
         response["HX-Replace-Url"] = page_url
     patch_vary_headers(response, ["HX-Request"])
@@ -160,7 +208,7 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
     return _no_store(response, bool(context.get("token_included")))
 
 
-_previews = LRU(512)  # (API base, scheme, host, query, htmx) -> (fragment, page URL)
+_previews = LRU(512)  # (API base, scheme, host, query, htmx) -> (fragment, page URL, price)
 
 
 @require_GET

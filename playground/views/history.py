@@ -32,4 +32,5 @@ def history(request: HtmxHttpRequest) -> HttpResponse:
         "endpoint_choices": ENDPOINT_CHOICES,
         "order_status_choices": ORDER_STATUS_CHOICES,
         "status_choices": visible.http_statuses(),
+        "charged_totals": calls.charged_totals(),
     })

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 
-from playground import redaction, sending, snippets, tracking, vault
+from playground import api, money, redaction, sending, snippets, tracking, vault
+from playground.api import Credential
 from playground.explain import Explanation
 from playground.forms import ProxyListSnippetForm
 from playground.models import Call
@@ -30,10 +31,13 @@ from playground.views._shared import (
     snippet_panels,
 )
 
+MONEY_BACK = ("blocked", "failed")  # statuses whose money the sandbox gives back
 
-def _tracker_response(request: HtmxHttpRequest, call: Call,
-                      result: tracking.Poll) -> HttpResponse:
+
+def _tracker_response(request: HtmxHttpRequest, call: Call, result: tracking.Poll,
+                      credential: Credential | None = None) -> HttpResponse:
     context: dict[str, object] = {"call": call, "poll": result,
+                                  "sandbox": api.is_sandbox(),
                                   "poll_interval": settings.ORDER_POLL_INTERVAL,
                                   "patience": int(settings.ORDER_POLL_PATIENCE)}
     subaccount = result.data.get("subaccount") if result.data else None
@@ -46,6 +50,8 @@ def _tracker_response(request: HtmxHttpRequest, call: Call,
             context["proxy_snippets"] = _proxy_list_snippets(request, call, subaccount)
         context["order_suffix"] = f"-{call.order_id}"  # ids apart from the builder's tabs
         context["sub_added"] = tracking.when(subaccount.get("time_added"))
+    if result.status in MONEY_BACK and result.stop and credential is not None:
+        context["balance_now"] = money.balance_read(credential)  # did the money come back?
     if result.stop:
         response = HttpResponseStopPolling()
         response.content = TemplateResponse(request, "playground/_tracker.html",
@@ -122,7 +128,7 @@ def tracker(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     if shown and shown == result.status and not result.stop and result.problem is None:
         # The page already shows this; the browser counts the seconds itself.
         return HttpResponse(status=204)
-    return _tracker_response(request, call, result)
+    return _tracker_response(request, call, result, stored.credential if stored else None)
 
 
 @require_POST

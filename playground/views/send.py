@@ -13,20 +13,25 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from playground import api, catalogue, explain, highlighting, redaction, sending, vault
+from playground import api, catalogue, explain, highlighting, money, redaction, sending, vault
 from playground import wallet as wallets
 from playground.builder import Builder
 from playground.models import Call
 from playground.owners import owner_for
-from playground.spec import RequestSpec
+from playground.spec import ERROR_INSUFFICIENT_BALANCE, RequestSpec
 from playground.views._shared import HtmxHttpRequest, message
 
 
 def _result_response(request: HtmxHttpRequest, call: Call, spec: RequestSpec | None, *,
                      balance: str | None = None, status: int = 200,
-                     repeat: bool = False) -> TemplateResponse:
+                     repeat: bool = False, balance_before: money.Balance | None = None,
+                     balance_after: money.Balance | None = None,
+                     short: money.Panel | None = None) -> TemplateResponse:
     context = {
         "call": call,
+        "short": short,
+        "balance_before": balance_before,
+        "balance_after": balance_after,
         "repeat": repeat,
         "explanation": explain.explain(call, spec.body if spec else None, balance=balance),
         "response_html": _response_html(call),
@@ -104,7 +109,9 @@ def send(request: HtmxHttpRequest) -> HttpResponse:
         return TemplateResponse(request, "playground/_confirm.html", {
             "spec": spec, "product": catalogue.PRODUCTS.get(str((spec.body or {}).get("type", ""))),
             "body_html": highlighting.highlight(spec.body_text or "", "json"),
-            "api_base": settings.PROXYSCRAPE_API_BASE})
+            "api_base": settings.PROXYSCRAPE_API_BASE,
+            "last": money.last_charged(spec.body or {}),
+            "balance_now": money.balance_read(stored.credential)})
     try:
         call, claimed = sending.claim(
             owner, spec, submission_key=key, builder_query=builder.query_string(),
@@ -119,6 +126,16 @@ def send(request: HtmxHttpRequest) -> HttpResponse:
         call = sending.settled(call)  # a create the server lost (a crash) is outcome unknown
         return _result_response(request, call, spec, repeat=True,
                                 balance=_balance_if_unsure(call, stored.credential))
+    before = money.balance_read(stored.credential) if spec.endpoint == "create" else None
     call = sending.send(call, spec, stored.credential)
+    after = None
+    if spec.endpoint == "create":
+        money.forget_wallet(stored.credential)  # the price panel reads the wallet again
+        after = money.balance_read(stored.credential) if call.order_id else None
+    short = None
+    if call.error == ERROR_INSUFFICIENT_BALANCE and api.is_sandbox():  # what it cost, missed by
+        short = money.panel(spec.body, stored.credential)
     return _result_response(request, call, spec,
-                            balance=_balance_if_unsure(call, stored.credential))
+                            balance=_balance_if_unsure(call, stored.credential),
+                            balance_before=before if call.order_id else None,
+                            balance_after=after, short=short)

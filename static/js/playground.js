@@ -103,6 +103,18 @@
   }
   setInterval(tickElapsed, 500);
 
+  // A tracker's first status answer names the price: the create's result shows it too.
+  function showCharged() {
+    document.querySelectorAll("[data-charged-for]").forEach(function (el) {
+      var target = document.getElementById("charged-" + el.dataset.chargedFor);
+      if (target && target.textContent !== el.textContent) {
+        target.textContent = el.textContent;
+        target.classList.add("known");
+      }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", showCharged);
+
   document.addEventListener("DOMContentLoaded", restoreLang);
   document.addEventListener("htmx:afterSettle", restoreLang);
 })();
