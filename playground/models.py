@@ -18,6 +18,9 @@ RESPONSE_CAP = 64 * 1024  # characters of a response body kept in history
 # What History can filter on: the builder's endpoints and the proxy list; every order status.
 ENDPOINT_CHOICES = (*ENDPOINTS, "proxy-list")
 ORDER_STATUS_CHOICES = ORDER_STATUSES
+# The HTTP statuses the contract names, offered as filter choices without reading the table
+# ("none", no answer at all, is offered beside them); any other number still filters.
+HTTP_STATUS_CHOICES = (200, 400, 401, 403, 404)
 
 
 class CallQuerySet(models.QuerySet["Call"]):
@@ -43,10 +46,16 @@ class CallQuerySet(models.QuerySet["Call"]):
                 if order_status in ORDER_STATUS_CHOICES else calls.none()
         return calls
 
-    def http_statuses(self) -> list[int]:
-        """The HTTP statuses among these calls, for the filter's choices."""
-        statuses = self.filter(http_status__isnull=False).values_list("http_status", flat=True)
-        return sorted({status for status in statuses if status is not None})
+    def older_than(self, created, pk: int) -> CallQuerySet:
+        """Calls after (``created``, ``pk``) in History's order (newest first). The plain
+        ``created <= ...`` bound lets the database walk an index from that point on."""
+        return self.filter(models.Q(created__lt=created) | models.Q(created=created, id__lt=pk),
+                           created__lte=created)
+
+    def newer_than(self, created, pk: int) -> CallQuerySet:
+        """Calls before (``created``, ``pk``) in History's order, oldest of them first."""
+        return self.filter(models.Q(created__gt=created) | models.Q(created=created, id__gt=pk),
+                           created__gte=created).order_by("created", "id")
 
 
 class Call(models.Model):
@@ -80,6 +89,21 @@ class Call(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        # One index per way History reads (an owner's calls newest first, alone or with
+        # one filter; staff: everyone's), so a page costs the same at any table size.
+        indexes = [
+            models.Index(fields=["owner", "-created", "-id"], name="call_owner_recent"),
+            models.Index(fields=["owner", "endpoint", "-created", "-id"],
+                         name="call_owner_endpoint"),
+            models.Index(fields=["owner", "http_status", "-created", "-id"],
+                         name="call_owner_http_status"),
+            models.Index(fields=["owner", "order_status", "-created", "-id"],
+                         name="call_owner_order_status"),
+            models.Index(fields=["-created", "-id"], name="call_recent"),
+            # The few creates still waiting for an answer (History settles stale ones).
+            models.Index(fields=["endpoint", "created"], name="call_pending",
+                         condition=models.Q(outcome="pending")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.http_status or self.outcome}"

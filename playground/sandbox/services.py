@@ -159,7 +159,7 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
             created=now,
             updated=now,
             due=now + delay,
-            subaccount_number=Order.objects.filter(account=account).count() + 1,
+            subaccount_number=_next_subaccount_number(account),
             pool_size=package.size,
         )
         debited = Account.objects.filter(pk=account.pk, balance__gte=quote.total).update(
@@ -167,6 +167,14 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
         if not debited:  # raising inside atomic() rolls the order row back
             raise SandboxError(400, INSUFFICIENT)
     return Placed(order, quote)
+
+
+def _next_subaccount_number(account: Account) -> int:
+    """One more than the account's highest number: an index lookup, not a count, and no
+    number is given twice when retention has removed older orders."""
+    highest = Order.objects.filter(account=account).order_by("-subaccount_number") \
+        .values_list("subaccount_number", flat=True).first()
+    return (highest or 0) + 1
 
 
 def _cents_sql(expression):
