@@ -193,7 +193,7 @@ def settle(**filters) -> None:
     """Turn every paid order that has fallen due into its outcome; blocked and failed
     orders give the money back. Safe to run from any number of processes at once."""
     due = Order.objects.filter(status=Order.PAID, due__lte=time.time(), **filters)
-    for order in due.only("id", "outcome", "due", "price", "account_id"):
+    for order in due.only("id", "outcome", "due", "price", "account_id").order_by():
         with transaction.atomic():
             moved = Order.objects.filter(pk=order.pk, status=Order.PAID).update(
                 status=order.outcome, updated=order.due)
