@@ -20,7 +20,7 @@ from django.db.models.functions import Round
 
 from playground import strictjson
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
-from playground.sandbox import prices
+from playground.sandbox import prices, retention
 from playground.sandbox.models import Account, Order, hash_token
 from playground.sandbox.orders import read_package
 from playground.spec import ERROR_INSUFFICIENT_BALANCE, ERROR_PRICING
@@ -166,6 +166,7 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
             balance=_cents_sql(F("balance") - quote.total))
         if not debited:  # raising inside atomic() rolls the order row back
             raise SandboxError(400, INSUFFICIENT)
+    retention.after_write()
     return Placed(order, quote)
 
 
