@@ -1,0 +1,121 @@
+"""`make bench` rows 5 and 6: what grows with the data, and two servers.
+
+5. /history (newest page, a filter, an older page) and the sandbox console with 1,000 and
+   then 100,000 rows (the owner's calls; the sandbox's orders), written by bench/fill.py into
+   the bench's own database in the same run; the ratio of the medians is the figure.
+6. 300 tabs polling through two servers on one database, every tab alternating between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+SIZES = (1_000, 100_000)
+GROWTH_SAMPLES = 60
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fill(python: str, env: dict, kind: str, total: int) -> None:
+    subprocess.run([python, "bench/fill.py", kind, str(total)], cwd=ROOT, env=env, check=True)
+
+
+def _median_app_ms(client: httpx.Client, path: str, server_ms) -> float:
+    for _ in range(5):
+        client.get(path)
+    times = []
+    for _ in range(GROWTH_SAMPLES):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path}: {response.status_code}")
+        times.append(server_ms(response.headers))
+    return statistics.median(times)
+
+
+def measure_growth(python: str, env: dict, session: httpx.Client, base: str,
+                   server_ms) -> dict[str, dict[int, float]]:
+    """Median server time of each page at each size (the session's owner owns the calls)."""
+    figures: dict[str, dict[int, float]] = {}
+    console = httpx.Client(base_url=base, timeout=30)
+    for size in SIZES:
+        fill(python, env, "history", size)
+        fill(python, env, "orders", size)
+        first = session.get("/history")
+        older = re.search(r'<a href="\?([^"]+)" rel="next">Older</a>', first.text)
+        if older is None:
+            raise RuntimeError("History has no Older link")
+        pages = {
+            "/history, newest page": "/history",
+            "/history, one filter (endpoint=create)": "/history?endpoint=create",
+            "/history, two filters (create, http_status=200)":
+                "/history?endpoint=create&http_status=200",
+            "/history, an older page": "/history?" + older.group(1).replace("&amp;", "&"),
+        }
+        for label, path in pages.items():
+            figures.setdefault(label, {})[size] = _median_app_ms(session, path, server_ms)
+        figures.setdefault("sandbox console (/sandbox/)", {})[size] = _median_app_ms(
+            console, "/sandbox/", server_ms)
+    console.close()
+    return figures
+
+
+async def _alternating_tab(ports: list[int], cookie: str, order_id: str, until: float,
+                           every: float, results: list, errors: list) -> None:
+    """One tab polling its order, each poll on the next server (its own keep-alive
+    connection to each)."""
+    url = f"/orders/{order_id}/tracker?started={time.time():.3f}&shown=paid"
+    connections: dict[int, tuple] = {}
+    turn = random.randrange(len(ports))
+    await asyncio.sleep(random.uniform(0, every))
+    while time.monotonic() < until:
+        port = ports[turn % len(ports)]
+        turn += 1
+        request = (f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                   f"Cookie: {cookie}\r\nHX-Request: true\r\n\r\n").encode()
+        started = time.perf_counter()
+        try:
+            if port not in connections:
+                connections[port] = await asyncio.open_connection("127.0.0.1", port)
+            reader, writer = connections[port]
+            writer.write(request)
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            status = int(head.split(b" ", 2)[1])
+            length = re.search(rb"(?i)content-length: *(\d+)", head)
+            if length:
+                await reader.readexactly(int(length.group(1)))
+            if re.search(rb"(?i)connection: *close", head):
+                writer.close()
+                del connections[port]
+            if status in (200, 204, 286):
+                results.append((time.perf_counter() - started) * 1000)
+            else:
+                errors.append(f"HTTP {status}")
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            errors.append(type(exc).__name__)
+            if port in connections:
+                connections.pop(port)[1].close()
+        await asyncio.sleep(max(0.0, every - (time.perf_counter() - started)))
+    for _, writer in connections.values():
+        writer.close()
+
+
+def measure_two_servers(tabs: list[tuple[str, str]], bases: list[str], seconds: float,
+                        every: float) -> dict:
+    results: list[float] = []
+    errors: list[str] = []
+    ports = [int(base.rsplit(":", 1)[1]) for base in bases]
+
+    async def run():
+        until = time.monotonic() + seconds
+        await asyncio.gather(*(_alternating_tab(ports, c, o, until, every, results, errors)
+                               for c, o in tabs))
+
+    asyncio.run(run())
+    return {"latencies": results, "errors": errors}
