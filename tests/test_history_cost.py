@@ -108,12 +108,16 @@ def test_a_cursor_that_is_not_one_shows_the_newest_page(client, owner_with_calls
 def plan(queryset) -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("SET enable_seqscan = off")  # an empty table: ask for
+            cursor.execute("SET enable_sort = off")  # an index plan wherever one exists
+            cursor.execute("SET enable_incremental_sort = off")
         try:
             return queryset.explain()
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("RESET enable_seqscan")
+                cursor.execute("RESET enable_sort")
+                cursor.execute("RESET enable_incremental_sort")
     return queryset.explain()
 
 
