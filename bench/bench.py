@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from cost import SIZES, measure_growth, measure_two_servers
+from cost import SIZES, fill, measure_growth, measure_two_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -381,11 +381,17 @@ def main() -> int:
         app2.wait()
         two = measure_two_servers(tabs["tabs"], [app.url, app2.url], TAB_SECONDS, POLL_EVERY)
         app2.stop()
-        # 5. The owner of this session gets the generated calls.
-        session = open_session(app.url)
-        place_order(session)
-        growth = measure_growth(PY, {**os.environ, **app_env}, session, app.url, server_ms)
-        session.close()
+        # 5. Two owners, one with 1,000 calls, one with 100,000: each session places an
+        # order, which makes it the owner of the newest call, then gets its calls.
+        fill_env = {**os.environ, **app_env}
+        sessions = []
+        for size in SIZES:
+            sessions.append(open_session(app.url))
+            place_order(sessions[-1])
+            fill(PY, fill_env, "history", size)
+        growth = measure_growth(PY, fill_env, sessions, app.url, server_ms)
+        for session in sessions:
+            session.close()
     finally:
         if app is not None:
             app.stop()

@@ -27,41 +27,51 @@ def fill(python: str, env: dict, kind: str, total: int) -> None:
     subprocess.run([python, "bench/fill.py", kind, str(total)], cwd=ROOT, env=env, check=True)
 
 
-def _median_app_ms(client: httpx.Client, path: str, server_ms) -> float:
-    for _ in range(5):
-        client.get(path)
-    times = []
-    for _ in range(GROWTH_SAMPLES):
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path}: {response.status_code}")
-        times.append(server_ms(response.headers))
-    return statistics.median(times)
+def _medians(clients: list[httpx.Client], paths: list[str], server_ms) -> list[float]:
+    """Median server time of each (client, path), the requests taking turns, so that a
+    busy spell on the machine weighs on every one alike."""
+    times: list[list[float]] = [[] for _ in clients]
+    for sample in range(GROWTH_SAMPLES + 5):
+        for n, (client, path) in enumerate(zip(clients, paths, strict=True)):
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path}: {response.status_code}")
+            if sample >= 5:  # the first few warm up
+                times[n].append(server_ms(response.headers))
+    return [statistics.median(t) for t in times]
 
 
-def measure_growth(python: str, env: dict, session: httpx.Client, base: str,
+def _history_pages(session: httpx.Client) -> dict[str, str]:
+    first = session.get("/history")
+    older = re.search(r'<a href="\?([^"]+)" rel="next">Older</a>', first.text)
+    if older is None:
+        raise RuntimeError("History has no Older link")
+    return {
+        "/history, newest page": "/history",
+        "/history, one filter (endpoint=create)": "/history?endpoint=create",
+        "/history, two filters (create, http_status=200)":
+            "/history?endpoint=create&http_status=200",
+        "/history, an older page": "/history?" + older.group(1).replace("&amp;", "&"),
+    }
+
+
+def measure_growth(python: str, env: dict, sessions: list[httpx.Client], base: str,
                    server_ms) -> dict[str, dict[int, float]]:
-    """Median server time of each page at each size (the session's owner owns the calls)."""
+    """Median server time of each page at each size. History: two owners in one table,
+    one with 1,000 calls and one with 100,000 (``sessions``, each the owner of the newest
+    call when its turn to be filled comes), timed in turns. The console: the sandbox with
+    1,000 orders, then with 100,000."""
     figures: dict[str, dict[int, float]] = {}
+    small, large = sessions
+    pages = [_history_pages(small), _history_pages(large)]
+    for label in pages[0]:
+        times = _medians(sessions, [pages[0][label], pages[1][label]], server_ms)
+        figures[label] = dict(zip(SIZES, times, strict=True))
     console = httpx.Client(base_url=base, timeout=30)
     for size in SIZES:
-        fill(python, env, "history", size)
         fill(python, env, "orders", size)
-        first = session.get("/history")
-        older = re.search(r'<a href="\?([^"]+)" rel="next">Older</a>', first.text)
-        if older is None:
-            raise RuntimeError("History has no Older link")
-        pages = {
-            "/history, newest page": "/history",
-            "/history, one filter (endpoint=create)": "/history?endpoint=create",
-            "/history, two filters (create, http_status=200)":
-                "/history?endpoint=create&http_status=200",
-            "/history, an older page": "/history?" + older.group(1).replace("&amp;", "&"),
-        }
-        for label, path in pages.items():
-            figures.setdefault(label, {})[size] = _median_app_ms(session, path, server_ms)
-        figures.setdefault("sandbox console (/sandbox/)", {})[size] = _median_app_ms(
-            console, "/sandbox/", server_ms)
+        figures.setdefault("sandbox console (/sandbox/)", {})[size] = _medians(
+            [console, console], ["/sandbox/", "/sandbox/"], server_ms)[0]
     console.close()
     return figures
 
