@@ -91,11 +91,23 @@ async def _alternating_tab(ports: list[int], cookie: str, order_id: str, until: 
                    f"Cookie: {cookie}\r\nHX-Request: true\r\n\r\n").encode()
         started = time.perf_counter()
         try:
-            if port not in connections:
+            reused = port in connections
+            if not reused:
                 connections[port] = await asyncio.open_connection("127.0.0.1", port)
             reader, writer = connections[port]
-            writer.write(request)
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            try:
+                writer.write(request)
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            except (OSError, asyncio.IncompleteReadError):
+                if not reused:
+                    raise
+                # The server closed this idle keep-alive connection (each one idles two
+                # poll intervals here): a browser sends the request again on a new one.
+                writer.close()
+                connections[port] = reader, writer = await asyncio.open_connection(
+                    "127.0.0.1", port)
+                writer.write(request)
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
             status = int(head.split(b" ", 2)[1])
             length = re.search(rb"(?i)content-length: *(\d+)", head)
             if length:
