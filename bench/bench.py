@@ -8,7 +8,9 @@ answering every API call after a fixed delay). Then it measures:
 2. an order-status poll through the playground against the same call made directly, with
    the upstream answering at once (the playground's own cost) and after 150 ms;
 3. 300 browser tabs, each polling its own order every 1.5 s for 30 s, upstream at 150 ms;
-4. the first page load: compressed bytes of the page and every static asset it links.
+4. the first page load: compressed bytes of the page and every static asset it links;
+5. and 6. (bench/cost.py): History and the sandbox console at 1,000 and 100,000 rows, and
+   the 300 tabs again through two servers on one database, alternating between them.
 
 Server time is the app's own figure from the Server-Timing header (everything between the
 first middleware and the last); round trips over loopback are printed beside it.
@@ -33,6 +35,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+from cost import SIZES, fill, measure_growth, measure_two_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -317,7 +320,7 @@ def measure_tabs(base: str) -> dict:
         await asyncio.gather(*(_tab(port, c, o, until, results, errors) for c, o in tabs))
 
     asyncio.run(run())
-    return {"latencies": results, "errors": errors}
+    return {"latencies": results, "errors": errors, "tabs": tabs}
 
 
 # --- 4. first page load ----------------------------------------------------------------------
@@ -364,7 +367,8 @@ def main() -> int:
     try:
         upstream.wait()
         app_env = {**common_env(workdir / "app.sqlite3"),
-                   "PROXYSCRAPE_API_BASE": upstream.url, "ORDER_RATE_LIMIT": "1000"}
+                   "PROXYSCRAPE_API_BASE": upstream.url, "ORDER_RATE_LIMIT": "1000",
+                   "SANDBOX_ORDER_LIMIT": "0"}
         app = Server("app", app_env, workdir)
         app.wait()
         print(f"bench: app {app.url}, upstream {upstream.url} "
@@ -374,6 +378,22 @@ def main() -> int:
         slow_poll = measure_poll(app.url, upstream.url, UPSTREAM_DELAY, pairs=100)
         page = measure_page(app.url)
         tabs = measure_tabs(app.url)
+        # 6. A second server on the same database and secrets; the same tabs alternate.
+        app2 = Server("app2", app_env, workdir)
+        app2.wait()
+        two = measure_two_servers(tabs["tabs"], [app.url, app2.url], TAB_SECONDS, POLL_EVERY)
+        app2.stop()
+        # 5. Two owners, one with 1,000 calls, one with 100,000: each session places an
+        # order, which makes it the owner of the newest call, then gets its calls.
+        fill_env = {**os.environ, **app_env}
+        sessions = []
+        for size in SIZES:
+            sessions.append(open_session(app.url))
+            place_order(sessions[-1])
+            fill(PY, fill_env, "history", size)
+        growth = measure_growth(PY, fill_env, sessions, app.url, server_ms)
+        for session in sessions:
+            session.close()
     finally:
         if app is not None:
             app.stop()
@@ -430,8 +450,19 @@ def main() -> int:
     print(f"| 4 | static assets fingerprinted, compressed, cached >= 1 year | "
           f"{'yes' if cached and compressed else 'no'} | all | "
           f"{verdict(cached and compressed)} |")
-    if tabs["errors"]:
-        print("errors:", sorted(set(tabs["errors"]))[:10])
+    small, large = SIZES
+    for label, by_size in growth.items():
+        ratio = by_size[large] / by_size[small]
+        print(f"| 5 | {label}, {small:,} vs {large:,} rows | median {by_size[small]:.2f} ms vs "
+              f"{by_size[large]:.2f} ms: {ratio:.2f}x | <= 1.5x | {verdict(ratio <= 1.5)} |")
+    lat2 = two["latencies"]
+    print(f"| 6 | {TABS} tabs polling every {POLL_EVERY} s for {TAB_SECONDS:.0f} s, each poll "
+          f"on the other of two servers (one database) | {len(lat2)} served, "
+          f"{len(two['errors'])} errors, p50 {percentile(lat2, 50):.0f} ms, p99 "
+          f"{percentile(lat2, 99):.0f} ms | 0 errors, p99 <= 400 ms "
+          f"| {verdict(not two['errors'] and percentile(lat2, 99) <= 400)} |")
+    if tabs["errors"] or two["errors"]:
+        print("errors:", sorted(set(tabs["errors"] + two["errors"]))[:10])
     for asset in page["assets"]:
         print(f"    {asset['path']}: {asset['bytes']} B {asset['encoding']}, "
               f"max-age {asset['max_age']}")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Sum
 
 from playground.spec import ENDPOINTS, ORDER_STATUSES
 
@@ -21,6 +21,9 @@ RESPONSE_CAP = 64 * 1024  # characters of a response body kept in history
 ENDPOINT_CHOICES = (*ENDPOINTS, "proxy-list")
 ORDER_STATUS_CHOICES = ORDER_STATUSES
 MONEY_RETURNED = ("blocked", "failed", "refunded")  # order statuses that gave the money back
+# The HTTP statuses the contract names, offered as filter choices without reading the table
+# ("none", no answer at all, is offered beside them); any other number still filters.
+HTTP_STATUS_CHOICES = (200, 400, 401, 403, 404)
 
 
 class CallQuerySet(models.QuerySet["Call"]):
@@ -46,22 +49,16 @@ class CallQuerySet(models.QuerySet["Call"]):
                 if order_status in ORDER_STATUS_CHOICES else calls.none()
         return calls
 
-    def charged_totals(self) -> list[tuple[str, Decimal, str]]:
-        """(environment, total, currency) of what the orders among these calls cost, their
-        price as the status answer gave it; blocked, failed and refunded orders gave the
-        money back, so they do not count."""
-        rows = (self.filter(endpoint="create", price__isnull=False)
-                .exclude(order_status__in=MONEY_RETURNED)
-                .order_by().values("environment", "currency").annotate(total=Sum("price"))
-                .order_by("environment", "currency"))
-        # SQLite sums decimals in floating point: back to cents
-        return [(r["environment"], Decimal(r["total"]).quantize(Decimal("0.01")), r["currency"])
-                for r in rows]
+    def older_than(self, created, pk: int) -> CallQuerySet:
+        """Calls after (``created``, ``pk``) in History's order (newest first). The plain
+        ``created <= ...`` bound lets the database walk an index from that point on."""
+        return self.filter(models.Q(created__lt=created) | models.Q(created=created, id__lt=pk),
+                           created__lte=created)
 
-    def http_statuses(self) -> list[int]:
-        """The HTTP statuses among these calls, for the filter's choices."""
-        statuses = self.filter(http_status__isnull=False).values_list("http_status", flat=True)
-        return sorted({status for status in statuses if status is not None})
+    def newer_than(self, created, pk: int) -> CallQuerySet:
+        """Calls before (``created``, ``pk``) in History's order, oldest of them first."""
+        return self.filter(models.Q(created__gt=created) | models.Q(created=created, id__gt=pk),
+                           created__gte=created).order_by("created", "id")
 
 
 class Call(models.Model):
@@ -98,6 +95,21 @@ class Call(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        # One index per way History reads (an owner's calls newest first, alone or with
+        # one filter; staff: everyone's), so a page costs the same at any table size.
+        indexes = [
+            models.Index(fields=["owner", "-created", "-id"], name="call_owner_recent"),
+            models.Index(fields=["owner", "endpoint", "-created", "-id"],
+                         name="call_owner_endpoint"),
+            models.Index(fields=["owner", "http_status", "-created", "-id"],
+                         name="call_owner_http_status"),
+            models.Index(fields=["owner", "order_status", "-created", "-id"],
+                         name="call_owner_order_status"),
+            models.Index(fields=["-created", "-id"], name="call_recent"),
+            # The few creates still waiting for an answer (History settles stale ones).
+            models.Index(fields=["endpoint", "created"], name="call_pending",
+                         condition=models.Q(outcome="pending")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.http_status or self.outcome}"
@@ -122,3 +134,17 @@ class Call(models.Model):
 
 _TEXT_FIELDS = tuple(f.attname for f in Call._meta.concrete_fields
                      if isinstance(f, (models.CharField, models.TextField)))
+
+
+def charged_totals(calls: Iterable[Call]) -> list[tuple[str, Decimal, str]]:
+    """(environment, total, currency) of what the orders among ``calls`` (the rows a page
+    shows, so the cost does not grow with History) cost, at the price their status answer
+    gave; blocked, failed and refunded orders gave the money back, so they do not count."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    for call in calls:
+        if call.endpoint == "create" and call.price is not None \
+                and call.order_status not in MONEY_RETURNED:
+            key = (call.environment, call.currency)
+            totals[key] = totals.get(key, Decimal("0")) + call.price
+    return [(environment, total, currency)
+            for (environment, currency), total in sorted(totals.items())]

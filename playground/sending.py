@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from playground import api, redaction
+from playground import api, redaction, retention
 from playground.api import ApiError, ApiResponse, Credential
 from playground.explain import UNKNOWN_AFTER
 from playground.models import RESPONSE_CAP, Call
@@ -62,6 +62,7 @@ def claim(owner: Owner, spec: RequestSpec, *, submission_key: str, builder_query
                 path=spec.path, request_body=spec.body, builder_query=builder_query,
                 auth_form=auth, submission_key=submission_key or None,
             )
+        retention.after_write()
         return call, True
     except IntegrityError:
         existing = Call.objects.filter(submission_key=submission_key, owner=owner.id).first()
@@ -115,6 +116,7 @@ def record(owner: Owner, *, endpoint: str, method: str, path: str, result: ApiRe
         outcome, error = result.kind, result.message
     else:
         outcome, error = ("ok" if result.ok else "api-error"), result.error or ""
+    retention.after_write()
     return Call.objects.create(
         owner=owner.id, user=owner.user, environment=environment(),
         base_url=api.api_base(), endpoint=endpoint, method=method, path=path,

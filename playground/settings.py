@@ -195,6 +195,10 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_SAMESITE = "Lax"
 # Seconds between two deletions of expired sessions, done when a session is made.
 SESSION_SWEEP_INTERVAL = env.int("SESSION_SWEEP_INTERVAL", default=15 * 60)
+# Retention, applied by the server itself on writes (playground/retention.py): history
+# older than this many days (0 keeps it all), at most every RETENTION_SWEEP_INTERVAL s.
+HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=90)
+RETENTION_SWEEP_INTERVAL = env.int("RETENTION_SWEEP_INTERVAL", default=15 * 60)
 
 # --- The API the playground talks to -------------------------------------------------
 # Unset means the embedded sandbox, served by this same server under /sandbox.
@@ -213,6 +217,9 @@ SANDBOX_PROCESSING_DELAY = env.float("SANDBOX_PROCESSING_DELAY", default=0.8)
 SANDBOX_SLOW_DELAY = env.float("SANDBOX_SLOW_DELAY", default=20.0)
 # Seconds every sandbox API answer waits first: a slow upstream for benchmarks.
 SANDBOX_RESPONSE_DELAY = env.float("SANDBOX_RESPONSE_DELAY", default=0.0)
+# The sandbox keeps the newest this many orders (all accounts); older finished ones go
+# (playground/sandbox/retention.py). 0 keeps them all.
+SANDBOX_ORDER_LIMIT = env.int("SANDBOX_ORDER_LIMIT", default=10_000)
 
 # Error reports (admin e-mails, debug pages) never show a token.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "playground.redaction.SafeReporterFilter"

@@ -142,9 +142,11 @@ def poll(owner: Owner, call: Call, credential: Credential | None, *, started: fl
     if result.status != "paid":
         result.timeline.append((result.status, when(data.get("updated_at"))))
     # Only a change writes anything, and only once when two tabs (or two server processes)
-    # poll the same order.
+    # poll the same order. The row decides, not ``call``: another process may have moved
+    # it on since this one remembered ``call`` (see ``owned_order``).
     changed = result.status != call.order_status and Call.objects.filter(
-        pk=call.pk, order_status=call.order_status).update(order_status=result.status[:16])
+        pk=call.pk).exclude(order_status=result.status[:16]).update(
+            order_status=result.status[:16])
     call.order_status = result.status[:16]
     if changed:
         sending.record(owner, endpoint="status", method="GET",

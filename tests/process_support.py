@@ -43,14 +43,17 @@ STOP_TIMEOUT = 30.0
 
 @contextmanager
 def running_make(target: str, tmp: Path, *, server: str | None = None,
-                 start_timeout: float = 60.0, **env_values: str) -> Iterator[tuple[str, Path]]:
-    """``make <target> HOST=127.0.0.1 PORT=<free>`` with its own SQLite file in ``tmp``,
-    until /healthz answers 200; yields (base URL, log file) and stops it afterwards.
-    ``server``: the Server header /healthz must carry, so a reused port is not mistaken
-    for this server."""
-    port = free_port()
-    log = tmp / f"{target}.log"
-    env = clean_env(DATABASE_URL=f"sqlite:///{tmp / f'{target}.sqlite3'}", **env_values)
+                 start_timeout: float = 60.0, port: int | None = None,
+                 database_url: str | None = None,
+                 **env_values: str) -> Iterator[tuple[str, Path]]:
+    """``make <target> HOST=127.0.0.1 PORT=<free>`` with its own SQLite file in ``tmp``
+    (or ``database_url``), until /healthz answers 200; yields (base URL, log file) and
+    stops it afterwards. ``server``: the Server header /healthz must carry, so a reused
+    port is not mistaken for this server."""
+    port = port or free_port()
+    log = tmp / f"{target}-{port}.log"
+    env = clean_env(DATABASE_URL=database_url or f"sqlite:///{tmp / f'{target}.sqlite3'}",
+                    **env_values)
     with log.open("w") as out:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "-o", STAMP, target, "HOST=127.0.0.1",

@@ -460,12 +460,14 @@ NASTY = [
     "?type=new_residential&bandwidth=1", "mixed", "us", "Belgium", "new_residential", "raw",
     "form", "bearer", "balance", "status", "create", "yes", "download", "30d", "sandbox-full",
     '"\\ud800"', '{"a": "\\udfff"}', '{"\\u0000": 1}', "[" * 500 + "]" * 500,
+    "0-0", "99999999999999999-999999999999999999", "1733090000000000-1",
 ]
 KNOWN_KEYS = [
     "endpoint", "type", "mode", "shape", "auth", "token", "flow", "body", "order_id",
     "country", "is_subscription", "days", "proxies_location", "proxies_size", "bandwidth",
     "duration", "location", "requests", "coupon_code", "email", "fname", "lname", "track",
-    "download", "started", "page", "http_status", "order_status", "submission_key", "confirm",
+    "download", "started", "page", "before", "after", "http_status", "order_status",
+    "submission_key", "confirm",
     "next", "url", "account", "amount", "order", "lifetime", "csrfmiddlewaretoken",
     "account_id", "account_type", "flavour",
 ]
@@ -666,7 +668,7 @@ def test_random_proxy_list_fetches_never_answer_500(fuzz, order_id, real, pairs,
 
 @FUZZ
 @given(pairs=st.lists(st.tuples(st.sampled_from(["endpoint", "http_status", "order_status",
-                                                 "page"]), VALUES), max_size=5),
+                                                 "before", "after"]), VALUES), max_size=5),
        extra=st.lists(st.tuples(KEYS, VALUES), max_size=2))
 def test_random_history_filters_never_answer_500(fuzz, pairs, extra):
     client, check, _ = fuzz

@@ -94,10 +94,16 @@ def me(request: HttpRequest, account) -> JsonResponse:
     })
 
 
+SUBACCOUNTS_LISTED = 1000
+
+
 @api("GET")
 def subaccounts(request: HttpRequest, account) -> JsonResponse:
     services.settle(account=account)
-    orders = account.orders.filter(status=Order.PROCESSED).order_by("created")
+    # The newest SUBACCOUNTS_LISTED, oldest first: one answer stays bounded (assumed: the
+    # vendor page gives the list no paging).
+    newest = account.orders.filter(status=Order.PROCESSED).order_by("-created")
+    orders = list(newest[:SUBACCOUNTS_LISTED])[::-1]
     return ok({"subaccounts": [services.subaccount_data(o) for o in orders]})
 
 

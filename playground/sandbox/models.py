@@ -74,7 +74,16 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created"]
-        indexes = [models.Index(fields=["account", "status", "due"])]
+        indexes = [
+            models.Index(fields=["account", "status", "due"]),
+            # The console's recent orders, and retention's "all but the newest N".
+            models.Index(fields=["-created"], name="sandbox_order_recent"),
+            # Settling every due order (the console), whoever's.
+            models.Index(fields=["status", "due"], name="sandbox_order_due"),
+            # An account's subaccounts in order, and its next subaccount number.
+            models.Index(fields=["account", "status", "created"], name="sandbox_order_listed"),
+            models.Index(fields=["account", "subaccount_number"], name="sandbox_order_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"

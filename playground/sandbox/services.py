@@ -20,7 +20,7 @@ from django.db.models.functions import Round
 
 from playground import strictjson
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
-from playground.sandbox import prices
+from playground.sandbox import prices, retention
 from playground.sandbox.models import Account, Order, hash_token
 from playground.sandbox.quote import Problem, quote_body
 from playground.spec import ERROR_INSUFFICIENT_BALANCE, ERROR_PRICING
@@ -153,14 +153,23 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
             created=now,
             updated=now,
             due=now + delay,
-            subaccount_number=Order.objects.filter(account=account).count() + 1,
+            subaccount_number=_next_subaccount_number(account),
             pool_size=package.size,
         )
         debited = Account.objects.filter(pk=account.pk, balance__gte=quote.total).update(
             balance=_cents_sql(F("balance") - quote.total))
         if not debited:  # raising inside atomic() rolls the order row back
             raise SandboxError(400, INSUFFICIENT)
+    retention.after_write()
     return Placed(order, quote)
+
+
+def _next_subaccount_number(account: Account) -> int:
+    """One more than the account's highest number: an index lookup, not a count, and no
+    number is given twice when retention has removed older orders."""
+    highest = Order.objects.filter(account=account).order_by("-subaccount_number") \
+        .values_list("subaccount_number", flat=True).first()
+    return (highest or 0) + 1
 
 
 def _cents_sql(expression):
@@ -179,7 +188,7 @@ def settle(**filters) -> None:
     """Turn every paid order that has fallen due into its outcome; blocked and failed
     orders give the money back. Safe to run from any number of processes at once."""
     due = Order.objects.filter(status=Order.PAID, due__lte=time.time(), **filters)
-    for order in due.only("id", "outcome", "due", "price", "account_id"):
+    for order in due.only("id", "outcome", "due", "price", "account_id").order_by():
         with transaction.atomic():
             moved = Order.objects.filter(pk=order.pk, status=Order.PAID).update(
                 status=order.outcome, updated=order.due)

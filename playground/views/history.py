@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from playground import sending
-from playground.models import ENDPOINT_CHOICES, ORDER_STATUS_CHOICES, Call
+from playground import paging, sending
+from playground.models import (
+    ENDPOINT_CHOICES,
+    HTTP_STATUS_CHOICES,
+    ORDER_STATUS_CHOICES,
+    Call,
+    charged_totals,
+)
 from playground.owners import owner_for
 from playground.views._shared import HtmxHttpRequest
 
@@ -17,20 +22,27 @@ HISTORY_PAGE = 50
 
 @require_GET
 def history(request: HtmxHttpRequest) -> HttpResponse:
-    """Every call this owner sent (staff: everyone's), newest first, with filters."""
+    """Every call this owner sent (staff: everyone's), newest first, with filters; pages
+    by cursor (Newer / Older), so no page counts the owner's calls."""
     visible = Call.objects.visible_to(owner_for(request)).select_related("user")
-    sending.settle_stale(visible)  # creates the server lost in a crash: outcome unknown
+    # Creates the server lost in a crash become "outcome unknown": everyone's at once, as
+    # that reads only the few pending rows (a partial index); an owner's filter would not.
+    sending.settle_stale(Call.objects.all())
     filters = {
         "endpoint": request.GET.get("endpoint", ""),
         "http_status": request.GET.get("http_status", ""),
         "order_status": request.GET.get("order_status", ""),
     }
-    calls = visible.filtered(**filters)
-    page = Paginator(calls, HISTORY_PAGE).get_page(request.GET.get("page"))
+    page = paging.page(visible.filtered(**filters), size=HISTORY_PAGE,
+                       before=request.GET.get("before", ""), after=request.GET.get("after", ""))
+    statuses = [str(status) for status in HTTP_STATUS_CHOICES]
+    if filters["http_status"].isascii() and filters["http_status"].isdigit() \
+            and filters["http_status"] not in statuses and len(filters["http_status"]) <= 5:
+        statuses.append(filters["http_status"])  # a status from a link: shown as chosen
     return TemplateResponse(request, "playground/history.html", {
         "page": page, "filters": filters,
         "endpoint_choices": ENDPOINT_CHOICES,
         "order_status_choices": ORDER_STATUS_CHOICES,
-        "status_choices": visible.http_statuses(),
-        "charged_totals": calls.charged_totals(),
+        "status_choices": statuses,
+        "charged_totals": charged_totals(page),
     })
