@@ -64,3 +64,9 @@ def text_of(html: str | bytes, element_id: str) -> str | None:
 
 def by_class(html: str | bytes, name: str) -> list[dict]:
     return [e for e in elements(html) if name in e["attrs"].get("class", "").split()]
+
+
+def texts_of(html: str | bytes, tag: str, *names: str) -> list[str]:
+    """The texts of every `tag` element that has all the classes `names`, in page order."""
+    return [e["text"] for e in elements(html) if e["tag"] == tag
+            and set(names) <= set(e["attrs"].get("class", "").split())]
