@@ -13,6 +13,7 @@ from django.test import Client
 
 from playground.models import Call
 from playground.sandbox import services
+from tests.html_support import by_id, elements
 from tests.live_support import (
     CREATE,
     CREATE_FIELDS,
@@ -33,6 +34,23 @@ from tests.live_support import (
 )
 
 SUB_ID = "6f1d2c3b-4a5e-4f60-8172-93a4b5c6d7e8"  # a subaccount's AccountID: always a UUID
+
+
+def _having(html, **wanted) -> list[dict]:
+    """The elements that carry all these attribute values (hx_get= stands for hx-get=)."""
+    wanted = {name.replace("_", "-"): value for name, value in wanted.items()}
+    return [e for e in elements(html) if wanted.items() <= e["attrs"].items()]
+
+
+def _starting(html, name: str, prefix: str) -> list[dict]:
+    """The elements whose attribute `name` starts with `prefix`."""
+    return [e for e in elements(html) if (e["attrs"].get(name) or "").startswith(prefix)]
+
+
+def _tracker(html, order_id: str) -> list[dict]:
+    """The order's tracker: a <section class="tracker" id="tracker-<id>">."""
+    return [e for e in by_id(html, f"tracker-{order_id}")
+            if e["tag"] == "section" and e["attrs"].get("class") == "tracker"]
 
 
 @pytest.fixture
@@ -56,8 +74,8 @@ def test_a_paid_order_keeps_polling_at_the_configured_interval(client, placed, s
     response = poll(client, order_id, started=f"{time.time():.3f}")
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'hx-get="/orders/{order_id}/tracker?started=' in html
-    assert 'hx-trigger="every 2s"' in html
+    assert _starting(html, "hx-get", f"/orders/{order_id}/tracker?started=")
+    assert _having(html, hx_trigger="every 2s")
     text = words(response)
     assert f"Order {order_id} paid" in text
     assert "Paid: the wallet was debited; waiting for the processor." in text
@@ -84,8 +102,8 @@ def test_the_tracker_start_after_a_create_polls_at_once(client, placed):
     use_token(client, "sandbox-full")
     html = send(client).content.decode()
     order_id = last_order_id(client)
-    assert f'<section class="tracker" id="tracker-{order_id}"' in html
-    assert 'hx-trigger="load"' in html
+    assert _tracker(html, order_id)
+    assert _having(html, hx_trigger="load")
 
 
 def test_processed_stops_polling_and_shows_the_subaccount_card(client, placed):
@@ -101,8 +119,8 @@ def test_processed_stops_polling_and_shows_the_subaccount_card(client, placed):
     assert "Processed: the subaccount is ready." in text
     assert (f"AccountID {sub['AccountID']} Copy AccountType datacenter_shared Copy "
             "Label Datacenter proxies (shared) #1 Added ") in text
-    assert f'data-copy-target="account-id-{order_id}"' in html
-    assert f'data-copy-target="account-type-{order_id}"' in html
+    assert _having(html, data_copy_target=f"account-id-{order_id}")
+    assert _having(html, data_copy_target=f"account-type-{order_id}")
     assert (f"curl -sS 'http://testserver/sandbox/v4/account/{sub['AccountID']}"
             "/datacenter_shared/proxy-list?type=getproxies&protocol=http&format=normal'") in text
     assert "-H 'api-token: <your-api-key>'" in text
@@ -238,10 +256,11 @@ def test_after_the_patience_runs_out_polling_stops_and_offers_keep_waiting(
     assert "No final status after 30 s. Processing can take longer than usual." in text
     assert "Keep waiting" in text
     html = response.content.decode()
-    assert f'hx-get="/orders/{order_id}/tracker" hx-target="closest .tracker-body"' in html
+    assert _having(html, hx_get=f"/orders/{order_id}/tracker",
+                   hx_target="closest .tracker-body")
     again = poll(client, order_id)  # what "Keep waiting" asks for: a fresh start
     assert again.status_code == 200
-    assert 'hx-trigger="every 1.5s"' in again.content.decode()
+    assert _having(again.content, hx_trigger="every 1.5s")
 
 
 def test_a_started_time_in_the_future_or_garbage_restarts_the_patience(client, placed):
@@ -326,8 +345,8 @@ def test_a_reload_shows_trackers_for_this_sessions_recent_orders(client, placed)
     second = placed()
     html = client.get("/").content.decode()
     for order_id in (first, second):
-        assert f'<section class="tracker" id="tracker-{order_id}"' in html
-        assert f'hx-get="/orders/{order_id}/tracker?started=' in html
+        assert _tracker(html, order_id)
+        assert _starting(html, "hx-get", f"/orders/{order_id}/tracker?started=")
     assert Client().get("/").content.decode().count('<section class="tracker"') == 0
 
 
@@ -337,10 +356,10 @@ def test_track_query_resumes_an_order_from_history(client, placed):
     poll(client, order_id)
     newer = [placed() for _ in range(5)]
     html = client.get("/").content.decode()
-    assert f'id="tracker-{order_id}"' not in html
-    assert all(f'id="tracker-{n}"' in html for n in newer)
+    assert by_id(html, f"tracker-{order_id}") == []
+    assert all(by_id(html, f"tracker-{n}") for n in newer)
     html = client.get(f"/?track={order_id}").content.decode()
-    assert f'<section class="tracker" id="tracker-{order_id}"' in html
+    assert _tracker(html, order_id)
 
 
 def test_only_the_owner_can_poll_or_fetch_another_client_gets_404(client, placed):
@@ -378,7 +397,7 @@ def test_a_failed_status_check_keeps_polling_and_says_so(client, db, settings):
         client, settings, raising(lambda r: httpx.ReadTimeout("timed out", request=r)))
     response = poll(client, order_id)
     assert response.status_code == 200
-    assert 'hx-trigger="every 1.5s"' in response.content.decode()
+    assert _having(response.content, hx_trigger="every 1.5s")
     assert ("The last status check failed; still trying. No answer from http://upstream.test "
             "within 15 s.") in words(response)
     assert upstream.counts[status_path(order_id)] == 1
