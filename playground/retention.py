@@ -6,28 +6,17 @@ sweep over years of history is spread over several writes instead of one long de
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from playground.intervals import Interval
 from playground.models import Call
 
 SWEEP_BATCH = 5000
-_lock = threading.Lock()
-_last = [float("-inf")]  # monotonic time of this process's last sweep
-
-
-def due() -> bool:
-    """True (and the clock restarted) if this process has not swept within the interval."""
-    with _lock:
-        now = time.monotonic()
-        if now - _last[0] < settings.RETENTION_SWEEP_INTERVAL:
-            return False
-        _last[0] = now
-        return True
+interval = Interval("RETENTION_SWEEP_INTERVAL")  # this process's sweeps
+due = interval.due
 
 
 def sweep_history() -> int:

@@ -24,6 +24,7 @@ PLAIN_HELPERS = (
     "playground.spec",
     "playground.strictjson",
     "playground.lru",
+    "playground.intervals",
 )
 
 # What the DESIGN forbids outright; checked on top of the allow-lists, so widening an

@@ -63,10 +63,10 @@ def test_one_history_sweep_deletes_at_most_a_batch_oldest_first(db, sweep_every_
 
 def test_a_process_sweeps_at_most_once_an_interval(db, settings, monkeypatch):
     settings.RETENTION_SWEEP_INTERVAL = 3600
-    monkeypatch.setattr(retention, "_last", [float("-inf")])
+    retention.interval.reset()
     assert retention.due() is True
     assert retention.due() is False
-    monkeypatch.setattr(sandbox_retention, "_last", [float("-inf")])
+    sandbox_retention.interval.reset()
     assert sandbox_retention.due() is True
     assert sandbox_retention.due() is False
 

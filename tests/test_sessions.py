@@ -107,7 +107,7 @@ def test_making_a_session_deletes_the_expired_ones(client, demo, settings):
 
 def test_expired_sessions_are_swept_at_most_once_an_interval(settings):
     settings.SESSION_SWEEP_INTERVAL = 3600
-    sessions._last_sweep[0] = float("-inf")
+    sessions.sweep_interval.reset()
     assert sessions.sweep_expired() is True
     stale = saved(n=1)
     Session.objects.filter(pk=stale).update(expire_date=timezone.now() - timedelta(seconds=1))

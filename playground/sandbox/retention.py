@@ -10,25 +10,14 @@ as for a subaccount the account never had."""
 
 from __future__ import annotations
 
-import threading
-import time
-
 from django.conf import settings
 
+from playground.intervals import Interval
 from playground.sandbox.models import Order
 
 SWEEP_BATCH = 5000
-_lock = threading.Lock()
-_last = [float("-inf")]  # monotonic time of this process's last sweep
-
-
-def due() -> bool:
-    with _lock:
-        now = time.monotonic()
-        if now - _last[0] < settings.RETENTION_SWEEP_INTERVAL:
-            return False
-        _last[0] = now
-        return True
+interval = Interval("RETENTION_SWEEP_INTERVAL")  # this process's sweeps
+due = interval.due
 
 
 def sweep_orders() -> int:

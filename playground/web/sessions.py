@@ -12,26 +12,20 @@ seconds per process, so the table stays bounded without anyone running ``clearse
 
 from __future__ import annotations
 
-import threading
-import time
-
-from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router
 from django.utils import timezone
 
-_sweep_lock = threading.Lock()
-_last_sweep = [float("-inf")]  # monotonic time of this process's last sweep
+from playground.intervals import Interval
+
+sweep_interval = Interval("SESSION_SWEEP_INTERVAL")
 
 
 def sweep_expired() -> bool:
     """Delete expired sessions unless this process did so within the interval; True if it
     did now."""
-    with _sweep_lock:
-        now = time.monotonic()
-        if now - _last_sweep[0] < settings.SESSION_SWEEP_INTERVAL:
-            return False
-        _last_sweep[0] = now
+    if not sweep_interval.due():
+        return False
     SessionStore.clear_expired()
     return True
 
