@@ -116,9 +116,15 @@ class Alternating:
         return KEY.search(page.text).group(1)
 
 
-def test_two_servers_on_one_database_behave_as_one(servers, database):
+@pytest.fixture
+def browser(servers):
+    alternating = Alternating(servers)
+    yield alternating
+    alternating.client.close()  # its keep-alive sockets to both servers
+
+
+def test_two_servers_on_one_database_behave_as_one(servers, database, browser):
     a, b = servers
-    browser = Alternating(servers)
 
     # A token stored through one server is used through the other.
     browser.fresh_key()  # A: the CSRF cookie
