@@ -14,7 +14,55 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class Sandbox(models.Model):
+    """One isolated sandbox: its accounts (wallets, tokens), their orders, and (as later
+    issues add them) its journal, clock and armed faults.
+
+    ``owner`` is an ``Owner.id`` (``user:<pk>`` or ``session:<hex>``); the empty string is
+    the fixed public demo set (``sandbox-full`` and the rest), which is one sandbox too.
+    ``held`` stops paid orders from falling due until released; ``clock_offset`` is how far
+    (seconds) the owner has advanced this sandbox's clock past the real one.
+    """
+
+    PUBLIC_OWNER = ""
+    PUBLIC_NAME = "Public demo"
+
+    owner = models.CharField(max_length=150, blank=True, db_index=True)
+    name = models.CharField(max_length=64)
+    created = models.FloatField(default=time.time)
+    held = models.BooleanField(default=False)
+    clock_offset = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="sandbox_unique_name_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.owner == self.PUBLIC_OWNER
+
+    @classmethod
+    def public(cls) -> Sandbox:
+        """The public demo set's sandbox (made by migration 0004; made again if missing)."""
+        return cls.objects.get_or_create(owner=cls.PUBLIC_OWNER, name=cls.PUBLIC_NAME)[0]
+
+
+def public_sandbox_id() -> int:
+    """The default sandbox of an account: the public demo set. Reads only the key, so the
+    migration that adds ``Account.sandbox`` can call it whatever fields come later."""
+    pk = (Sandbox.objects.filter(owner=Sandbox.PUBLIC_OWNER, name=Sandbox.PUBLIC_NAME)
+          .values_list("pk", flat=True).first())
+    return pk if pk is not None else Sandbox.public().pk
+
+
 class Account(models.Model):
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="accounts",
+                                default=public_sandbox_id)
     name = models.CharField(max_length=64, unique=True, help_text="Shown in the console.")
     token_hash = models.CharField(max_length=64, unique=True)
     token_hint = models.CharField(max_length=8, help_text="Last characters of the token.")
