@@ -127,6 +127,51 @@ def test_the_stored_token_never_reaches_an_exported_file(demo):
     assert all(b"sandbox-full" not in text for text in texts)
 
 
+def test_environment_with_my_token_holds_the_stored_token_and_is_not_cached(demo):
+    client = Client()
+    use_token(client, "sandbox-full")
+    response = client.get("/export/postman/environment.json?include_token=1")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    values = {v["key"]: v["value"] for v in response.json()["values"]}
+    assert values["api_token"] == "sandbox-full"
+    # Without the wish the same browser still gets the empty token.
+    plain = client.get("/export/postman/environment.json").json()
+    assert {v["key"]: v["value"] for v in plain["values"]}["api_token"] == ""
+
+
+def test_environment_with_my_token_but_none_stored_is_a_clear_409(db):
+    response = Client().get("/export/postman/environment.json?include_token=1")
+    assert response.status_code == 409
+    assert response.json() == {"error": (
+        "No token is stored in this browser, so there is none to put in the environment: "
+        "store one on the playground page, or download the environment without it and fill "
+        "in api_token yourself.")}
+
+
+def test_export_page_offers_the_environment_with_my_token_only_once_one_is_stored(demo):
+    client = Client()
+    def links() -> dict[str, str]:
+        return {e["attrs"].get("href"): e["text"]
+                for e in elements(client.get("/export").content) if e["tag"] == "a"}
+
+    assert "/export/postman/environment.json?include_token=1" not in links()
+    use_token(client, "sandbox-full")
+    page = client.get("/export").content
+    assert links()["/export/postman/environment.json?include_token=1"] == (
+        "Download Postman environment with my token")
+    assert b"sandbox-full" not in page
+
+
+def test_preview_with_include_my_token_links_the_environment_with_the_token(demo):
+    client = Client()
+    use_token(client, "sandbox-full")
+    html = client.get(f"/preview?{DEFAULT_QUERY}&include_token=1").content
+    (link,) = [e for e in elements(html) if e["tag"] == "a" and "environment" in e["text"]]
+    assert link["attrs"]["href"] == "/export/postman/environment.json?include_token=1"
+    assert link["text"] == "environment (with your token)"
+
+
 def test_history_rows_of_another_owner_are_a_404(demo):
     owner, stranger = Client(), Client()
     use_token(owner, "sandbox-full")
@@ -164,7 +209,7 @@ def test_export_page_lists_history_rows_with_checkboxes(demo):
 
 @pytest.fixture
 def sandbox_files(live_server, demo, settings):
-    settings.SANDBOX_PROCESSING_DELAY = 0.3  # a few polls, not a long wait
+    settings.SANDBOX_PROCESSING_DELAY = 1.5  # a few polls even on a busy machine, not a long wait
     with httpx.Client(base_url=live_server.url) as http:
         environment = http.get("/export/postman/environment.json").json()
         yield http, environment
@@ -199,6 +244,25 @@ def test_newman_reports_a_refused_order_as_a_failed_test(newman, sandbox_files, 
         "1. Place order: the order was placed (success is true): API ordering is not enabled "
         "for this account. Contact support to request access.: expected false to deeply "
         "equal true")
+
+
+def test_newman_runs_with_the_environment_that_holds_my_token(newman, live_server, tmp_path,
+                                                             demo, settings):
+    settings.SANDBOX_PROCESSING_DELAY = 0.3
+    with httpx.Client(base_url=live_server.url, cookies={"csrftoken": "x" * 32}) as http:
+        stored = http.post("/token", data={"token": "sandbox-full", "auth": "api-token"},
+                           headers={"X-CSRFToken": "x" * 32, "HX-Request": "true",
+                                    "Referer": live_server.url + "/"})
+        assert stored.status_code == 200
+        environment = http.get("/export/postman/environment.json?include_token=1").json()
+        collection = http.get("/export/postman/collection.json?endpoint=balance").json()
+    (tmp_path / "collection.json").write_text(json.dumps(collection))
+    (tmp_path / "environment.json").write_text(json.dumps(environment))
+    run = subprocess.run([str(newman), "run", "collection.json", "-e", "environment.json",
+                          "--color", "off"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "the API answered 200" in run.stdout
 
 
 def test_newman_runs_exported_history_rows(newman, sandbox_files, tmp_path):

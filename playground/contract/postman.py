@@ -1,7 +1,9 @@
 """Requests as a Postman collection (format v2.1) and the environment file it runs with.
 
-The token is never written into either file: every request's auth header reads the
-``{{api_token}}`` variable, which the environment file leaves empty. A placed order's test
+The collection never holds the token: every request's auth header reads the
+``{{api_token}}`` variable. The environment file leaves it empty unless the user asks for
+their stored token in it (``environment(..., token=...)``), as the snippets' "Include my
+token" does. A placed order's test
 script checks ``success`` and saves the order id; the status request that follows reads it
 and asks again (``postman.setNextRequest``) until the order is final, so Newman or the
 Postman runner play the pair as the playground's own flow does.
@@ -153,14 +155,14 @@ def collection(requests: list[Request], *, name: str = COLLECTION_NAME) -> dict:
     }
 
 
-def environment(base_url: str, *, name: str) -> dict:
+def environment(base_url: str, *, name: str, token: str = "") -> dict:
     return {
         "id": str(uuid.uuid4()),
         "name": name,
         "values": [
             {"key": BASE_VAR, "value": base_url.rstrip("/"), "type": "default",
              "enabled": True},
-            {"key": TOKEN_VAR, "value": "", "type": "secret", "enabled": True},
+            {"key": TOKEN_VAR, "value": token, "type": "secret", "enabled": True},
             {"key": POLL_VAR, "value": str(POLL_MS), "type": "default", "enabled": True},
         ],
         "_postman_variable_scope": "environment",

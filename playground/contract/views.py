@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from playground import api, redaction, vault
@@ -70,12 +71,29 @@ def postman_collection(request: HttpRequest) -> JsonResponse:
     return _json_file(data, f"{spec.endpoint}.postman_collection.json")
 
 
+NO_TOKEN_TO_INCLUDE = ("No token is stored in this browser, so there is none to put in the "
+                       "environment: store one on the playground page, or download the "
+                       "environment without it and fill in api_token yourself.")
+
+
 @require_GET
 def postman_environment(request: HttpRequest) -> JsonResponse:
+    """The environment file; ``?include_token=1`` fills ``api_token`` with the token stored
+    in this browser (the link carries only the wish, never the token; the answer is not
+    cached)."""
     base = api_base_for_files(request)
     name = "ProxyScrape API (playground sandbox)" if api.is_sandbox() else "ProxyScrape API (live)"
-    return _json_file(postman.environment(base, name=name),
-                      "proxyscrape.postman_environment.json")
+    token = ""
+    if request.GET.get("include_token") in ("1", "on", "true"):
+        stored = vault.load(request.session)
+        if stored is None:
+            return _refusal(NO_TOKEN_TO_INCLUDE, 409)
+        token = stored.credential.token
+    response = _json_file(postman.environment(base, name=name, token=token),
+                          "proxyscrape.postman_environment.json")
+    if token:
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 def _call_ids(values: list[str]) -> list[int] | str:
@@ -117,7 +135,8 @@ def export_page(request: HttpRequest) -> HttpResponse:
     collection."""
     calls = [c for c in history.visible_calls(request)[:EXPORT_PAGE_ROWS]
              if postman.spec_of_call(c) is not None]
-    return TemplateResponse(request, "contract/export.html", {"calls": calls})
+    return TemplateResponse(request, "contract/export.html",
+                            {"calls": calls, "token_hint": vault.hint(request.session)})
 
 
 # --- Check the API ---------------------------------------------------------------------------
