@@ -7,6 +7,7 @@ so a link reproduces the request exactly. It never carries a token.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote, urlencode
 
 from django.http import QueryDict
@@ -107,9 +108,10 @@ class Builder:
         form = self.active_form
         return form is None or form.is_valid()
 
-    @property
+    @cached_property
     def spec(self) -> RequestSpec | None:
-        """The request, or None while the input is invalid."""
+        """The request, or None while the input is invalid. Worked out once: a builder is
+        complete when ``from_query`` returns it, and a preview asks for it several times."""
         if not self.is_valid:
             return None
         form = self.active_form
@@ -152,6 +154,10 @@ class Builder:
         return [(k, _query_value(v)) for k, v in (spec.body or {}).items()]
 
     def query_string(self) -> str:
+        return self._query_string
+
+    @cached_property
+    def _query_string(self) -> str:
         return urlencode(self.request_items() + self.options_items(), quote_via=_quote)
 
     def page_url(self) -> str:

@@ -10,6 +10,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import parse_qsl, quote
 
 ENDPOINTS = {
@@ -103,8 +104,9 @@ class RequestSpec:
     def label(self) -> str:
         return _ALL_ENDPOINTS[self.endpoint][2]
 
-    @property
+    @cached_property
     def body_text(self) -> str | None:
+        """Dumped once per spec (a spec is plain data: nobody changes its body)."""
         return None if self.body is None else body_text(self.body)
 
     @classmethod
