@@ -43,7 +43,7 @@ STOP_TIMEOUT = 30.0
 
 @contextmanager
 def running_make(target: str, tmp: Path, *, server: str | None = None,
-                 start_timeout: float = 60.0, port: int | None = None,
+                 start_timeout: float = 90.0, port: int | None = None,
                  database_url: str | None = None,
                  **env_values: str) -> Iterator[tuple[str, Path]]:
     """``make <target> HOST=127.0.0.1 PORT=<free>`` with its own SQLite file in ``tmp``

@@ -191,3 +191,23 @@ def test_under_force_script_name_the_playgrounds_links_and_redirects_carry_the_p
     assert not {"/", "/history"} & links
     assert imported.status_code == 302
     assert imported["Location"] == "/playground/"
+
+
+def test_under_force_script_name_snippets_and_files_call_the_sandbox_under_the_prefix(
+        client, db, settings):
+    """A copied snippet, the OpenAPI servers and the Postman environment name this server's
+    sandbox where a client outside reaches it: under the deployment's sub-path."""
+    settings.FORCE_SCRIPT_NAME = "/playground"
+    set_script_prefix("/playground/")
+    try:
+        preview = client.get("/preview", {"endpoint": "balance"}, headers={"HX-Request": "true"})
+        environment = client.get("/export/postman/environment.json").json()
+        servers = client.get("/openapi.json").json()["servers"]
+    finally:
+        set_script_prefix("/")
+    assert "http://testserver/playground/sandbox/v4/account/orders/balance" in (
+        preview.content.decode())
+    assert "http://testserver/sandbox/" not in preview.content.decode()
+    assert {v["key"]: v["value"] for v in environment["values"]}["base_url"] == (
+        "http://testserver/playground/sandbox")
+    assert "http://testserver/playground/sandbox" in [s["url"] for s in servers]

@@ -19,6 +19,7 @@ from playground import api, redaction, vault
 from playground.api import Credential
 from playground.builder import Builder
 from playground.contract import history, openapi, postman, probes
+from playground.web.sandbox_url import sandbox_api_base
 
 MAX_EXPORTED_CALLS = 50
 EXPORT_PAGE_ROWS = 50
@@ -26,14 +27,14 @@ EXPORT_PAGE_ROWS = 50
 
 def sandbox_base(request: HttpRequest) -> str | None:
     """This server's sandbox API base, absolute, or None when the sandbox is off."""
-    return request.build_absolute_uri("/sandbox") if settings.SANDBOX_ENABLED else None
+    return sandbox_api_base(request) if settings.SANDBOX_ENABLED else None
 
 
 def api_base_for_files(request: HttpRequest) -> str:
     """The base URL exported files call: the live API, or this server's own sandbox (as
     the snippets do)."""
     if api.is_sandbox():
-        return request.build_absolute_uri("/sandbox")
+        return sandbox_api_base(request)
     return settings.PROXYSCRAPE_API_BASE
 
 

@@ -16,6 +16,7 @@ from playground.models import Call
 from playground.owners import Owner
 from playground.sandbox.demo import DEMO_TOKENS
 from playground.spec import RequestSpec
+from playground.web.sandbox_url import sandbox_api_base
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -31,7 +32,7 @@ LANGUAGE_LABELS = {"curl": "cURL", "python": "Python", "node": "Node"}
 def snippet_base_url(request: HtmxHttpRequest) -> str:
     """The base URL a copied snippet calls: the live API, or this server's own sandbox."""
     if api.is_sandbox():
-        return request.build_absolute_uri("/sandbox")
+        return sandbox_api_base(request)
     return settings.PROXYSCRAPE_API_BASE
 
 
