@@ -162,6 +162,16 @@ def own_account(owner: Owner, account_id: object) -> Account | None:
     return Account.objects.filter(pk=pk, sandbox__in=own(owner)).exclude(token_sealed="").first()
 
 
+def offered(owner: Owner, current_id: object = None) -> list[Account]:
+    """The accounts whose tokens the playground's token panel offers first: those of the
+    owner's current sandbox (or their first); none until they have one."""
+    sandbox = None
+    if isinstance(current_id, int):
+        sandbox = own(owner).filter(pk=current_id).first()
+    sandbox = sandbox or own(owner).first()
+    return list(sandbox.accounts.exclude(token_sealed="")) if sandbox else []
+
+
 def token_of(account: Account) -> str | None:
     """The generated token of ``account``, unsealed (None for the public set)."""
     return secretbox.unseal(account.token_sealed) if account.token_sealed else None
