@@ -12,6 +12,7 @@ from playground.sandbox.models import Account, Sandbox
 from tests.html_support import by_id
 
 CONSOLE = "/sandbox/"
+NEW = "/sandbox/console/sandboxes/new"
 MODES = ("none", "login", "remote-user")
 
 
@@ -30,9 +31,14 @@ def owner_client(mode: str, name: str, *, staff: bool = False) -> Client:
 
 
 def current(client: Client) -> Sandbox:
-    """The sandbox this person's console shows (made on the first visit)."""
+    """The sandbox this person's console shows; an anonymous visitor who has none yet
+    makes "My sandbox" first (a signed-in user's first visit makes it)."""
     response = client.get(CONSOLE)
     assert response.status_code == 200
+    if response.context["own_count"] == 0:
+        assert response.context["sandbox"].is_public
+        assert client.post(NEW, {"name": "My sandbox"}).status_code == 302
+        response = client.get(CONSOLE)
     return response.context["sandbox"]
 
 

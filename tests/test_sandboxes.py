@@ -69,7 +69,27 @@ def _balance(client, api_token: str, form: str = "api-token") -> float:
 
 # --- one per person -------------------------------------------------------------------
 
-def test_the_first_console_visit_makes_my_sandbox_with_the_six_kinds_of_account(client, demo):
+def test_a_visitor_who_only_looks_sees_the_public_set_and_gets_no_sandbox(client, demo):
+    response = client.get(CONSOLE)
+
+    assert response.context["sandbox"].is_public
+    assert response.context["new_sandbox_form"]["name"].value() == "My sandbox"
+    assert by_id(response.content, "no-own-sandbox")
+    assert Sandbox.objects.exclude(owner="").count() == 0
+
+
+@pytest.mark.parametrize("mode", ("login", "remote-user"), indirect=True)
+def test_a_signed_in_users_first_console_visit_makes_my_sandbox(demo, mode):
+    ada = owner_client(mode, "ada")
+
+    sandbox = ada.get(CONSOLE).context["sandbox"]
+
+    assert (sandbox.name, sandbox.owner.startswith("user:")) == ("My sandbox", True)
+    assert sandbox.accounts.count() == 6
+
+
+def test_the_first_use_of_the_console_makes_my_sandbox_with_the_six_kinds_of_account(
+        client, demo):
     sandbox = current(client)
 
     assert sandbox.name == "My sandbox"
@@ -390,3 +410,23 @@ def test_the_token_panel_refuses_another_persons_sandbox_account(demo):
     assert response.status_code == 200
     assert response.context["token_error"] == "Enter a token first."
     assert response.context["vault"] is None
+
+
+# --- secrecy ---------------------------------------------------------------------------
+
+def test_a_generated_token_stays_out_of_logs_urls_and_the_session(client, demo, caplog):
+    caplog.set_level("DEBUG")
+    sandbox = current(client)
+    full = account_of(sandbox, "full")
+    plain = reveal(client, full)
+    fresh = client.post(REGENERATE, {"account": full.pk})
+    [shown] = by_id(fresh.content, f"token-{full.pk}")
+    new = shown["text"]
+    _balance(client, new)
+    _order(client, new)
+    redirect = client.post(SWITCH, {"sandbox": sandbox.pk})
+
+    assert plain not in caplog.text and new not in caplog.text
+    assert new not in redirect["Location"]
+    session = client.session
+    assert not any(new in str(session[key]) for key in session.keys())

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from playground.catalogue import PRODUCTS
-from playground.owners import Owner, owner_for
+from playground.owners import OWNER_KEY, Owner, owner_for
 from playground.sandbox import prices, sandboxes, services
 from playground.sandbox.demo import DEMO_DESCRIPTIONS
 from playground.sandbox.forms import (
@@ -62,15 +62,27 @@ def _price_rows():
 
 
 def console_owner(request: HttpRequest) -> Owner:
-    """The console's owner; in ``none`` mode the session keeps its owner id from now on."""
+    """The owner of a console action; in ``none`` mode the session keeps its owner id
+    from now on."""
     return owner_for(request, create=True)
+
+
+def known(request: HttpRequest, owner: Owner) -> bool:
+    """A signed-in user, or a session that already has its owner: someone the console may
+    make a sandbox for. A visitor who only looks gets none (and no session)."""
+    return owner.user is not None or request.session.get(OWNER_KEY) == owner.id
 
 
 def current_sandbox(request: HttpRequest, owner: Owner) -> Sandbox:
     """The sandbox the console shows: the one chosen last (if the owner may still see it),
-    else the owner's first, made on first use."""
-    return (sandboxes.viewable(owner, request.session.get(CURRENT_KEY, ""))
-            or sandboxes.ensure(owner))
+    else the owner's first, made on first use; a visitor who only looks sees the public
+    set."""
+    chosen = sandboxes.viewable(owner, request.session.get(CURRENT_KEY, ""))
+    if chosen is not None:
+        return chosen
+    if known(request, owner):
+        return sandboxes.ensure(owner)
+    return Sandbox.public()
 
 
 def remember(request: HttpRequest, sandbox: Sandbox) -> None:
@@ -107,7 +119,7 @@ def _topup_initial(request: HttpRequest, owner: Owner) -> dict:
 def console_page(request: HttpRequest, *, jwt: dict | None = None, status: int = 200,
                  revealed: dict | None = None, **forms) -> TemplateResponse:
     """The console showing the current sandbox, with any form given (its errors) kept."""
-    owner = console_owner(request)
+    owner = owner_for(request)
     initial = _topup_initial(request, owner) if request.method == "GET" else {}
     chosen = sandboxes.viewable(owner, request.GET.get("sandbox", "")) \
         if request.method == "GET" else None
@@ -135,7 +147,8 @@ def console_page(request: HttpRequest, *, jwt: dict | None = None, status: int =
         "vat_rates": sorted(prices.VAT_RATES.items()),
         "topup_form": forms.get("topup_form") or TopUpForm(initial=initial, **scope),
         "jwt_form": forms.get("jwt_form") or JwtForm(**scope),
-        "new_sandbox_form": forms.get("new_sandbox_form") or NewSandboxForm(),
+        "new_sandbox_form": forms.get("new_sandbox_form") or NewSandboxForm(
+            initial={"name": sandboxes.FIRST_NAME} if sandbox.is_public else {}),
         "advance_form": forms.get("advance_form") or AdvanceForm(),
         "order_clock_form": OrderClockForm(),
         "jwt": jwt,
