@@ -430,3 +430,14 @@ def test_a_generated_token_stays_out_of_logs_urls_and_the_session(client, demo, 
     assert new not in redirect["Location"]
     session = client.session
     assert not any(new in str(session[key]) for key in session.keys())
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "0", str(2**64), "1e3", " ", "١"])
+def test_a_malformed_sandbox_or_account_id_is_a_404_never_a_500(client, demo, value):
+    current(client)
+
+    for path, field in [(SWITCH, "sandbox"), (RESET, "sandbox"), (DELETE, "sandbox"),
+                        ("/sandbox/console/tokens/reveal", "account"), (REGENERATE, "account"),
+                        ("/sandbox/console/clock/hold", "sandbox")]:
+        assert client.post(path, {field: value}).status_code == 404, (path, value)
+    assert client.get(CONSOLE, {"sandbox": value}).status_code == 200

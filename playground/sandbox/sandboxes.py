@@ -115,13 +115,19 @@ def visible(owner: Owner) -> list[Listed]:
     return mine + public + others
 
 
+def _key(value: object) -> int | None:
+    """A row id from form or session input, or None (never one the database would reject)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    pk = int(text)
+    return pk if 0 < pk < 2**63 else None
+
+
 def viewable(owner: Owner, sandbox_id: object) -> Sandbox | None:
     """The sandbox ``owner`` may look at (own, public, or any for staff), else None."""
-    try:
-        pk = int(str(sandbox_id))
-    except ValueError:
-        return None
-    found = Sandbox.objects.filter(pk=pk).first()
+    pk = _key(sandbox_id)
+    found = Sandbox.objects.filter(pk=pk).first() if pk else None
     if found is None or not (found.owner == owner.id or found.is_public or owner.staff):
         return None
     return found
@@ -155,9 +161,8 @@ def usable_orders(owner: Owner) -> QuerySet[Order]:
 def own_account(owner: Owner, account_id: object) -> Account | None:
     """An account of one of the owner's own sandboxes (never the public set's, never
     another owner's, staff or not): the ones whose token they may see or replace."""
-    try:
-        pk = int(str(account_id))
-    except ValueError:
+    pk = _key(account_id)
+    if pk is None:
         return None
     return Account.objects.filter(pk=pk, sandbox__in=own(owner)).exclude(token_sealed="").first()
 
