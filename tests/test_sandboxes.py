@@ -441,3 +441,29 @@ def test_a_malformed_sandbox_or_account_id_is_a_404_never_a_500(client, demo, va
                         ("/sandbox/console/clock/hold", "sandbox")]:
         assert client.post(path, {field: value}).status_code == 404, (path, value)
     assert client.get(CONSOLE, {"sandbox": value}).status_code == 200
+
+
+def test_a_jwt_issued_for_an_own_account_reads_that_sandboxs_wallet_only(client, demo):
+    sandbox = current(client)
+    full = account_of(sandbox, "full")
+    _order(client, reveal(client, full))
+
+    response = client.post(JWT, {"account": full.pk, "lifetime": 900})
+
+    assert response.status_code == 200
+    assert response.context["jwt"]["account"].pk == full.pk
+    assert _balance(client, response.context["jwt"]["token"], "bearer") == float(
+        Decimal("250.00") - SHARED_1000_PRICE)
+
+
+def test_staff_may_reset_someone_elses_sandbox_but_never_see_its_tokens(demo, settings):
+    settings.PLAYGROUND_AUTH = "login"
+    grace, boss = owner_client("login", "grace"), owner_client("login", "boss", staff=True)
+    grace_box = current(grace)
+    full = account_of(grace_box, "full")
+    _order(grace, reveal(grace, full))
+
+    assert boss.post(RESET, {"sandbox": grace_box.pk}).status_code == 302
+    assert Order.objects.filter(sandbox=grace_box).count() == 0
+    assert boss.post("/sandbox/console/tokens/reveal", {"account": full.pk}).status_code == 404
+    assert boss.post(REGENERATE, {"account": full.pk}).status_code == 404
