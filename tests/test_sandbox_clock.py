@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from playground.sandbox.models import Order, Sandbox
@@ -276,3 +277,27 @@ def test_reset_puts_the_clock_back_to_automatic_and_unmoved(client, box):
 
     sandbox.refresh_from_db()
     assert (sandbox.held, sandbox.frozen_at, sandbox.clock_offset) == (False, None, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_loopback_the_status_api_follows_hold_advance_and_release(live_server, demo,
+                                                                       fast_processing):
+    console = owner_client("none", "ada")
+    sandbox = current(console)
+    api_token = reveal(console, account_of(sandbox, "full"))
+    console.post(HOLD, {"sandbox": sandbox.pk})
+    base = f"{live_server.url}/sandbox/v4/account/orders"
+    with httpx.Client(headers={"api-token": api_token}, timeout=10) as http:
+        quick = http.post(f"{base}/create", json=SHARED_1000).json()["data"]
+        slow = http.post(f"{base}/create", json=SLOW).json()["data"]
+        time.sleep(0.3)  # past the 0.2 s delay: held, so still paid
+        assert http.get(f"{base}/{quick}/status").json()["data"]["status"] == "paid"
+
+        console.post(ADVANCE, {"sandbox": sandbox.pk, "seconds": 1})
+        assert http.get(f"{base}/{quick}/status").json()["data"]["status"] == "processed"
+        assert http.get(f"{base}/{slow}/status").json()["data"]["status"] == "paid"
+
+        console.post(ORDER, {"sandbox": sandbox.pk, "order": slow, "action": "release"})
+        assert http.get(f"{base}/{slow}/status").json()["data"]["status"] == "processed"
+        assert http.get(f"{base}/balance").json()["data"]["balance"] == float(
+            Decimal("250.00") - 2 * SHARED_1000_PRICE)

@@ -78,6 +78,9 @@ def create(owner: Owner, name: str) -> Sandbox:
     if len(name) > NAME_MAX_LENGTH:
         raise SandboxRefused(f"A name has at most {NAME_MAX_LENGTH} characters.")
     with transaction.atomic():
+        # Lock the owner's sandboxes (PostgreSQL; SQLite's IMMEDIATE transactions already
+        # run one at a time), so two creates at once cannot both pass the limit.
+        list(own(owner).select_for_update().values_list("pk", flat=True))
         if own(owner).count() >= MAX_PER_OWNER:
             raise SandboxRefused(f"You have {MAX_PER_OWNER} sandboxes, the most there can be: "
                                  f"delete one first.")
