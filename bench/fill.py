@@ -58,7 +58,8 @@ def fill_orders(total: int) -> None:
     have = Order.objects.count()
     now = time.time()
     while have < total:
-        rows = [Order(account=account, type="new_datacenter_shared", body={}, received="{}",
+        rows = [Order(account=account, sandbox_id=account.sandbox_id,
+                      type="new_datacenter_shared", body={}, received="{}",
                       price="24.00", email="bench@example.com",
                       status=ORDER_STATUSES[n % 5], outcome="processed",
                       created=now - 86400 * 30 + n, due=now - 86400 * 30 + n + 1,

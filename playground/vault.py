@@ -6,17 +6,16 @@ Nothing else stores it: not the database outside the encrypted session, not logs
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import time
 from dataclasses import dataclass
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 
 from playground import redaction, snippets
 from playground.api import Credential
+from playground.secretbox import fernet as _fernet
 
 SESSION_KEY = "playground.vault"
 MAX_TOKEN_LENGTH = 4096
@@ -51,14 +50,6 @@ def looks_like_jwt(token: str) -> bool:
     """Three dot-separated parts, the first a base64url JSON object (``eyJ``)."""
     parts = token.split(".")
     return len(parts) == 3 and token.startswith("eyJ") and all(parts)
-
-
-def _fernet() -> Fernet:
-    key = settings.TOKEN_ENCRYPTION_KEY
-    if not key:  # development and tests only: production requires its own key
-        digest = hashlib.sha256(f"vault:{settings.SECRET_KEY}".encode()).digest()
-        key = base64.urlsafe_b64encode(digest).decode()
-    return Fernet(key)
 
 
 def mask(token: str) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from playground.sandbox.models import Account, Order
+from playground.sandbox.models import Account, Order, Sandbox
 from tests.html_support import texts_of
 from tests.test_sandbox_support import (
     BALANCE,
@@ -39,6 +39,11 @@ JWT = "/sandbox/console/jwt"
 ISSUED_JWT = re.compile(r'<textarea[^>]*id="issued-jwt"[^>]*>([^<]+)</textarea>')
 
 
+def _public_console() -> str:
+    """The console showing the public demo set (a visitor's own sandbox comes first)."""
+    return f"{CONSOLE}?sandbox={Sandbox.public().pk}"
+
+
 def _page(response) -> str:
     return html.unescape(response.content.decode())
 
@@ -50,7 +55,7 @@ def _messages(response) -> list[str]:
 # --- the page ---------------------------------------------------------------------------
 
 def test_the_console_lists_accounts_balances_permissions_and_discounts(client, demo):
-    response = client.get(CONSOLE)
+    response = client.get(_public_console())
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
@@ -89,7 +94,7 @@ def test_the_console_lists_orders_with_their_statuses(client, demo, monkeypatch)
     processed = place(client)
     move_clock(monkeypatch, Order.objects.get(pk=processed).due)
 
-    response = client.get(CONSOLE)
+    response = client.get(_public_console())
     page = _page(response)
 
     assert f"<td><code>{blocked}</code></td>" in page
@@ -151,7 +156,8 @@ def test_a_top_up_for_an_unknown_account_is_a_400(client, demo):
     assert response.status_code == 400
     assert response.context["topup_form"].errors == {"account": [
         "Select a valid choice. That choice is not one of the available choices."]}
-    assert sorted(Account.objects.values_list("balance", flat=True)) == sorted(
+    assert sorted(Account.objects.filter(sandbox=Sandbox.public())
+                  .values_list("balance", flat=True)) == sorted(
         Decimal(x) for x in ("250.00", "250.00", "50.00", "250.00", "50.00", "0.00"))
 
 

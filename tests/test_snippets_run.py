@@ -188,7 +188,7 @@ def processed_order(live_api) -> Order:
     placed = live_api.create_order(default_body(), api.Credential("sandbox-full"))
     assert placed.ok, placed.text
     Order.objects.filter(pk=placed.data).update(due=time.time() - 1)
-    services.settle(pk=placed.data)
+    services.settle(Order.objects.get(pk=placed.data).sandbox, pk=placed.data)
     return Order.objects.get(pk=placed.data, status=Order.PROCESSED)
 
 

@@ -99,7 +99,7 @@ SUBACCOUNTS_LISTED = 1000
 
 @api("GET")
 def subaccounts(request: HttpRequest, account) -> JsonResponse:
-    services.settle(account=account)
+    services.settle(account.sandbox, account=account)
     # The newest SUBACCOUNTS_LISTED, oldest first: one answer stays bounded (assumed: the
     # vendor page gives the list no paging).
     newest = account.orders.filter(status=Order.PROCESSED).order_by("-created")
@@ -109,7 +109,7 @@ def subaccounts(request: HttpRequest, account) -> JsonResponse:
 
 @api("GET")
 def proxy_list(request: HttpRequest, account, subaccount_id: str, account_type: str):
-    services.settle(account=account)
+    services.settle(account.sandbox, account=account)
     order = account.orders.filter(subaccount_id=subaccount_id, status=Order.PROCESSED).first()
     if order is None or services.subaccount_data(order)["AccountType"] != account_type:
         raise SandboxError(404, services.SUBACCOUNT_NOT_FOUND)

@@ -30,6 +30,7 @@ def seed_demo_accounts(Account) -> None:
     """
     import hashlib
 
+    has_kind = any(f.name == "kind" for f in Account._meta.get_fields())  # 0005 adds it
     for name, can_read, can_write, wallet, discount, _what in DEMO_ACCOUNTS:
         fields = {
             "token_hash": hashlib.sha256(name.encode()).hexdigest(),
@@ -40,6 +41,7 @@ def seed_demo_accounts(Account) -> None:
             "can_read": can_read,
             "can_write": can_write,
             "discount_percent": discount,
+            **({"kind": name.removeprefix("sandbox-")} if has_kind else {}),
         }
         Account.objects.update_or_create(
             name=name, defaults=fields, create_defaults={**fields, "balance": wallet}

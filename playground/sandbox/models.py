@@ -21,7 +21,8 @@ class Sandbox(models.Model):
     ``owner`` is an ``Owner.id`` (``user:<pk>`` or ``session:<hex>``); the empty string is
     the fixed public demo set (``sandbox-full`` and the rest), which is one sandbox too.
     ``held`` stops paid orders from falling due until released; ``clock_offset`` is how far
-    (seconds) the owner has advanced this sandbox's clock past the real one.
+    (seconds) the owner has advanced this sandbox's clock past the real one; ``frozen_at``
+    is the sandbox time the clock stands at while held (see ``clock.py``).
     """
 
     PUBLIC_OWNER = ""
@@ -32,6 +33,8 @@ class Sandbox(models.Model):
     created = models.FloatField(default=time.time)
     held = models.BooleanField(default=False)
     clock_offset = models.FloatField(default=0)
+    frozen_at = models.FloatField(null=True, blank=True,
+                                  help_text="While held: the sandbox time its clock stands at.")
 
     class Meta:
         ordering = ["created", "id"]
@@ -45,6 +48,13 @@ class Sandbox(models.Model):
     @property
     def is_public(self) -> bool:
         return self.owner == self.PUBLIC_OWNER
+
+    def clock_now(self, real: float) -> float:
+        """This sandbox's time when the real time is ``real``: stopped while held, else
+        ahead of the real clock by what the owner advanced it (``clock.py`` moves it)."""
+        if self.held and self.frozen_at is not None:
+            return self.frozen_at
+        return real + self.clock_offset
 
     @classmethod
     def public(cls) -> Sandbox:
@@ -64,8 +74,13 @@ class Account(models.Model):
     sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="accounts",
                                 default=public_sandbox_id)
     name = models.CharField(max_length=64, unique=True, help_text="Shown in the console.")
+    kind = models.CharField(max_length=16, blank=True,
+                            help_text="Which demo account it copies: full, discount, ...")
     token_hash = models.CharField(max_length=64, unique=True)
     token_hint = models.CharField(max_length=8, help_text="Last characters of the token.")
+    token_sealed = models.TextField(blank=True, help_text=(
+        "A generated token, encrypted (playground.secretbox) so its owner can copy it; "
+        "empty for the public demo set, whose tokens are their names."))
     email = models.EmailField()
     fname = models.CharField(max_length=64, blank=True)
     lname = models.CharField(max_length=64, blank=True)
@@ -101,6 +116,9 @@ class Order(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders")
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="orders",
+                                help_text="The account's sandbox, kept on the order for its "
+                                          "console list, its clock and its reset.")
     type = models.CharField(max_length=64)
     body = models.JSONField(help_text="The request body, parsed.")
     received = models.TextField(help_text="The request body exactly as it arrived.")
@@ -114,7 +132,8 @@ class Order(models.Model):
                                help_text="What a paid order becomes when it falls due.")
     block_reason = models.CharField(max_length=200, blank=True)
     created = models.FloatField(default=time.time)
-    due = models.FloatField(help_text="When the processor is done with it (Unix time).")
+    due = models.FloatField(help_text="When the processor is done with it, on its sandbox's "
+                                      "clock (Unix time plus the sandbox's advance).")
     updated = models.FloatField(default=time.time)
     subaccount_id = models.UUIDField(default=uuid.uuid4, unique=True)
     subaccount_number = models.PositiveIntegerField(default=1)
@@ -131,6 +150,9 @@ class Order(models.Model):
             # An account's subaccounts in order, and its next subaccount number.
             models.Index(fields=["account", "status", "created"], name="sandbox_order_listed"),
             models.Index(fields=["account", "subaccount_number"], name="sandbox_order_number"),
+            # One sandbox's console list, and its due orders.
+            models.Index(fields=["sandbox", "-created"], name="sandbox_order_in_sandbox"),
+            models.Index(fields=["sandbox", "status", "due"], name="sandbox_order_sandbox_due"),
         ]
 
     def __str__(self) -> str:

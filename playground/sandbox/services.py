@@ -21,7 +21,7 @@ from django.db.models.functions import Round
 from playground import strictjson
 from playground.catalogue import OVERRIDE_FIELDS, PRODUCTS
 from playground.sandbox import prices, retention
-from playground.sandbox.models import Account, Order, hash_token
+from playground.sandbox.models import Account, Order, Sandbox, hash_token
 from playground.sandbox.quote import Problem, quote_body
 from playground.spec import ERROR_INSUFFICIENT_BALANCE, ERROR_PRICING
 
@@ -76,7 +76,9 @@ def _account_from_jwt(token: str) -> Account | None:
                             options={"require": ["exp", "sub", "iss"]})
     except jwt.InvalidTokenError:
         return None
-    return Account.objects.filter(pk=claims["sub"]).first() if claims["sub"].isdigit() else None
+    if not claims["sub"].isdigit():
+        return None
+    return Account.objects.select_related("sandbox").filter(pk=claims["sub"]).first()
 
 
 def authenticate(headers) -> Account:
@@ -95,7 +97,8 @@ def authenticate(headers) -> Account:
                     raise SandboxError(401, UNAUTHENTICATED)
                 return account
             token = credential
-    account = Account.objects.filter(token_hash=hash_token(token)).first() if token else None
+    account = (Account.objects.select_related("sandbox").filter(token_hash=hash_token(token))
+               .first() if token else None)
     if account is None:
         raise SandboxError(401, UNAUTHENTICATED)
     return account
@@ -140,6 +143,7 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
     with transaction.atomic():
         order = Order.objects.create(
             account=account,
+            sandbox=account.sandbox,
             type=package.product.type,
             body=body,
             received=raw_body.decode("utf-8"),
@@ -152,7 +156,7 @@ def place_order(account: Account, raw_body: bytes) -> Placed:
             block_reason=BLOCK_REASON if scenario == Order.BLOCKED else "",
             created=now,
             updated=now,
-            due=now + delay,
+            due=account.sandbox.clock_now(now) + delay,
             subaccount_number=_next_subaccount_number(account),
             pool_size=package.size,
         )
@@ -184,16 +188,29 @@ def _credit(account_id: int, amount: Decimal) -> None:
     Account.objects.filter(pk=account_id).update(balance=_cents_sql(F("balance") + amount))
 
 
-def settle(**filters) -> None:
-    """Turn every paid order that has fallen due into its outcome; blocked and failed
-    orders give the money back. Safe to run from any number of processes at once."""
-    due = Order.objects.filter(status=Order.PAID, due__lte=time.time(), **filters)
-    for order in due.only("id", "outcome", "due", "price", "account_id").order_by():
-        with transaction.atomic():
-            moved = Order.objects.filter(pk=order.pk, status=Order.PAID).update(
-                status=order.outcome, updated=order.due)
-            if moved and order.outcome in (Order.BLOCKED, Order.FAILED):
-                _credit(order.account_id, order.price)
+def settle(sandbox: Sandbox, **filters) -> None:
+    """Turn every paid order of ``sandbox`` that has fallen due on its clock into its
+    outcome. Safe to run from any number of processes at once."""
+    real = time.time()
+    due = Order.objects.filter(sandbox=sandbox, status=Order.PAID,
+                               due__lte=sandbox.clock_now(real), **filters)
+    for order in due.only("id", "outcome", "due", "created", "price", "account_id").order_by():
+        # The real time it fell due (the due time itself on an unmoved clock).
+        updated = max(order.created, min(order.due - sandbox.clock_offset, real))
+        finish(order, order.outcome, updated=updated)
+
+
+def finish(order: Order, status: str, *, updated: float, block_reason: str = "") -> bool:
+    """End a paid order as ``status``; blocked and failed ones give the money back. One
+    conditional UPDATE decides, so an order ends once however many processes try."""
+    fields: dict = {"status": status, "updated": updated}
+    if block_reason:
+        fields["block_reason"] = block_reason
+    with transaction.atomic():
+        moved = Order.objects.filter(pk=order.pk, status=Order.PAID).update(**fields)
+        if moved and status in (Order.BLOCKED, Order.FAILED):
+            _credit(order.account_id, order.price)
+    return bool(moved)
 
 
 def find_order(account: Account, order_id: str) -> Order:
@@ -206,15 +223,18 @@ def find_order(account: Account, order_id: str) -> Order:
         order = None
     if order is None:
         raise SandboxError(404, ORDER_NOT_FOUND)
-    if order.status == Order.PAID and order.due <= time.time():
-        settle(pk=order.pk)
+    if order.status == Order.PAID and order.due <= account.sandbox.clock_now(time.time()):
+        settle(account.sandbox, pk=order.pk)
         order.refresh_from_db()
     return order
 
 
 def refund(order_id) -> bool:
     """Refund a processed order: status refunded, money back, proxy list gone."""
-    settle(pk=order_id)
+    found = Order.objects.select_related("sandbox").filter(pk=order_id).first()
+    if found is None:
+        return False
+    settle(found.sandbox, pk=order_id)
     with transaction.atomic():
         order = Order.objects.filter(pk=order_id, status=Order.PROCESSED).first()
         if order is None:
@@ -237,7 +257,7 @@ def top_up(account_id: int, amount: Decimal) -> bool:
 def read_balance(account: Account) -> Account:
     if not account.can_read:
         raise SandboxError(403, NO_READ_BALANCE)
-    settle(account=account)
+    settle(account.sandbox, account=account)
     account.refresh_from_db(fields=["balance", "currency"])
     return account
 

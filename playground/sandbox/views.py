@@ -1,4 +1,6 @@
-"""The sandbox console at /sandbox/: demo accounts, wallets, orders, refunds, JWTs."""
+"""The sandbox console at /sandbox/: one sandbox at a time (the owner's current one):
+its accounts, wallets, orders, refunds, JWTs. Sandboxes and tokens: ``sandbox_views``;
+the clock: ``clock_views``."""
 
 from __future__ import annotations
 
@@ -13,12 +15,22 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from playground.catalogue import PRODUCTS
-from playground.sandbox import prices, services
+from playground.owners import OWNER_KEY, Owner, owner_for
+from playground.sandbox import prices, sandboxes, services
 from playground.sandbox.demo import DEMO_DESCRIPTIONS
-from playground.sandbox.forms import JWT_LIFETIMES, JwtForm, RefundForm, TopUpForm
-from playground.sandbox.models import Account, Order
+from playground.sandbox.forms import (
+    JWT_LIFETIMES,
+    AdvanceForm,
+    JwtForm,
+    NewSandboxForm,
+    OrderClockForm,
+    RefundForm,
+    TopUpForm,
+)
+from playground.sandbox.models import Sandbox
 
 RECENT_ORDERS = 50
+CURRENT_KEY = "sandbox.current"  # the session's current sandbox (its id)
 
 
 def sandbox_page(view):
@@ -49,16 +61,52 @@ def _price_rows():
     return rows
 
 
-def _topup_initial(request: HttpRequest) -> dict:
+def console_owner(request: HttpRequest) -> Owner:
+    """The owner of a console action; in ``none`` mode the session keeps its owner id
+    from now on."""
+    return owner_for(request, create=True)
+
+
+def known(request: HttpRequest, owner: Owner) -> bool:
+    """A signed-in user, or a session that already has its owner: someone the console may
+    make a sandbox for. A visitor who only looks gets none (and no session)."""
+    return owner.user is not None or request.session.get(OWNER_KEY) == owner.id
+
+
+def current_sandbox(request: HttpRequest, owner: Owner) -> Sandbox:
+    """The sandbox the console shows: the one chosen last (if the owner may still see it),
+    else the owner's first, made on first use; a visitor who only looks sees the public
+    set."""
+    chosen = sandboxes.viewable(owner, request.session.get(CURRENT_KEY, ""))
+    if chosen is not None:
+        return chosen
+    if known(request, owner):
+        return sandboxes.ensure(owner)
+    return Sandbox.public()
+
+
+def remember(request: HttpRequest, sandbox: Sandbox) -> None:
+    request.session[CURRENT_KEY] = sandbox.pk
+
+
+def scoped(request: HttpRequest, owner: Owner, sandbox: Sandbox) -> dict:
+    """What a console form checks against, and which accounts it offers."""
+    return {"accounts": sandboxes.usable_accounts(owner),
+            "orders": sandboxes.usable_orders(owner), "shown": list(sandbox.accounts.all())}
+
+
+def _topup_initial(request: HttpRequest, owner: Owner) -> dict:
     """The top-up form filled from a link (the builder's "short by" offer): ``account`` is
-    the account's email or name, ``amount`` what is missing. Anything unusable is ignored."""
+    the account's email or name, ``amount`` what is missing. Anything unusable is ignored;
+    a usable account's sandbox becomes the current one."""
     initial: dict = {}
     wanted = request.GET.get("account", "")[:254]
     if wanted:
-        account = (Account.objects.filter(email=wanted).first()
-                   or Account.objects.filter(name=wanted).first())
+        usable = sandboxes.usable_accounts(owner)
+        account = (usable.filter(email=wanted).first() or usable.filter(name=wanted).first())
         if account is not None:
             initial["account"] = account.pk
+            remember(request, account.sandbox)
     try:
         amount = Decimal(request.GET.get("amount", "")[:20])
     except InvalidOperation:
@@ -68,41 +116,73 @@ def _topup_initial(request: HttpRequest) -> dict:
     return initial
 
 
-def _console(request: HttpRequest, *, jwt: dict | None = None, status: int = 200, **forms):
-    services.settle()
+def console_page(request: HttpRequest, *, jwt: dict | None = None, status: int = 200,
+                 revealed: dict | None = None, **forms) -> TemplateResponse:
+    """The console showing the current sandbox, with any form given (its errors) kept."""
+    owner = owner_for(request)
+    initial = _topup_initial(request, owner) if request.method == "GET" else {}
+    chosen = sandboxes.viewable(owner, request.GET.get("sandbox", "")) \
+        if request.method == "GET" else None
+    if chosen is not None:
+        remember(request, chosen)
+    sandbox = current_sandbox(request, owner)
+    services.settle(sandbox)
+    scope = scoped(request, owner, sandbox)
     context = {
-        "accounts": [(a, DEMO_DESCRIPTIONS.get(a.name, "")) for a in Account.objects.all()],
-        "orders": Order.objects.select_related("account")[:RECENT_ORDERS],
+        "sandbox": sandbox,
+        "listed": sandboxes.visible(owner),
+        "mine": sandbox.owner == owner.id,
+        "manages": sandboxes.managed(owner, sandbox.pk) is not None,
+        "staff_view": owner.staff,
+        "own_count": sandboxes.own(owner).count(),
+        "max_sandboxes": sandboxes.MAX_PER_OWNER,
+        "clock_now": sandbox.clock_now(services.time.time()),
+        "revealed": revealed or {},
+        "accounts": [(a, DEMO_DESCRIPTIONS.get(f"sandbox-{a.kind}", "")) for a in scope["shown"]],
+        "orders": sandbox.orders.select_related("account")[:RECENT_ORDERS],
         "coupons": prices.COUPONS.values(),
         "price_rows": _price_rows(),
         "markup_percent": int((prices.SINGLE_COUNTRY_MARKUP - 1) * 100),
         "durations": prices.DURATION_FACTOR,
         "vat_rates": sorted(prices.VAT_RATES.items()),
-        "topup_form": forms.get("topup_form") or TopUpForm(initial=_topup_initial(request)),
-        "jwt_form": forms.get("jwt_form") or JwtForm(),
+        "topup_form": forms.get("topup_form") or TopUpForm(initial=initial, **scope),
+        "jwt_form": forms.get("jwt_form") or JwtForm(**scope),
+        "new_sandbox_form": forms.get("new_sandbox_form") or NewSandboxForm(
+            initial={"name": sandboxes.FIRST_NAME} if sandbox.is_public else {}),
+        "advance_form": forms.get("advance_form") or AdvanceForm(),
+        "order_clock_form": OrderClockForm(),
         "jwt": jwt,
         "processing_delay": settings.SANDBOX_PROCESSING_DELAY,
     }
-    return TemplateResponse(request, "sandbox/console.html", context, status=status)
+    response = TemplateResponse(request, "sandbox/console.html", context, status=status)
+    if revealed:
+        response["Cache-Control"] = "no-store"  # the page holds a token
+    return response
+
+
+def form_scope(request: HttpRequest) -> dict:
+    owner = console_owner(request)
+    return scoped(request, owner, current_sandbox(request, owner))
 
 
 @sandbox_page
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
-    return _console(request)
+    return console_page(request)
 
 
 @sandbox_page
 @require_POST
 def top_up(request: HttpRequest) -> HttpResponse:
-    form = TopUpForm(request.POST)
+    form = TopUpForm(request.POST, **form_scope(request))
     if not form.is_valid():
-        return _console(request, topup_form=form, status=400)
+        return console_page(request, topup_form=form, status=400)
     account, amount = form.cleaned_data["account"], form.cleaned_data["amount"]
     if not services.top_up(account.pk, amount):
         form.add_error("amount", f"That would take the wallet of {account.name} above "
                                  f"{services.WALLET_LIMIT:,.2f} USD, the sandbox's limit.")
-        return _console(request, topup_form=form, status=400)
+        return console_page(request, topup_form=form, status=400)
+    remember(request, account.sandbox)
     messages.success(request, f"Added {amount:.2f} USD to {account.name}.")
     return redirect("sandbox:console")
 
@@ -110,11 +190,12 @@ def top_up(request: HttpRequest) -> HttpResponse:
 @sandbox_page
 @require_POST
 def refund(request: HttpRequest) -> HttpResponse:
-    form = RefundForm(request.POST)
+    form = RefundForm(request.POST, **form_scope(request))
     if not form.is_valid():
         messages.error(request, "That order does not exist.")
         return redirect("sandbox:console")
     order = form.cleaned_data["order"]
+    remember(request, order.sandbox)
     if services.refund(order.pk):
         messages.success(request, f"Refunded order {order.pk}: {order.price:.2f} "
                                   f"{order.currency} back to {order.account.name}.")
@@ -126,10 +207,11 @@ def refund(request: HttpRequest) -> HttpResponse:
 @sandbox_page
 @require_POST
 def issue_jwt(request: HttpRequest) -> HttpResponse:
-    form = JwtForm(request.POST)
+    form = JwtForm(request.POST, **form_scope(request))
     if not form.is_valid():
-        return _console(request, jwt_form=form, status=400)
+        return console_page(request, jwt_form=form, status=400)
     account, lifetime = form.cleaned_data["account"], form.cleaned_data["lifetime"]
+    remember(request, account.sandbox)
     token = services.issue_jwt(account, lifetime=lifetime)
     label = dict(JWT_LIFETIMES)[lifetime]
-    return _console(request, jwt={"token": token, "account": account, "lifetime": label})
+    return console_page(request, jwt={"token": token, "account": account, "lifetime": label})

@@ -13,8 +13,10 @@ from django_htmx.middleware import HtmxDetails
 
 from playground import api, highlighting, snippets, tracking, vault
 from playground.models import Call
-from playground.owners import Owner
+from playground.owners import Owner, owner_for
+from playground.sandbox import sandboxes
 from playground.sandbox.demo import DEMO_TOKENS
+from playground.sandbox.views import CURRENT_KEY
 from playground.spec import RequestSpec
 from playground.web.sandbox_url import sandbox_api_base
 
@@ -66,8 +68,13 @@ def owned_order_or_404(*, owner: Owner, order_id: str) -> Call:
 
 
 def token_context(request: HtmxHttpRequest, *, error: str = "") -> dict[str, object]:
-    """What the token panel shows: the stored token's hint, an error, the demo tokens."""
+    """What the token panel shows: the stored token's hint, an error, the demo tokens (the
+    person's own sandbox accounts first, by id: their tokens never enter the page)."""
+    in_sandbox = api.is_sandbox() and settings.SANDBOX_ENABLED
+    own = sandboxes.offered(owner_for(request), request.session.get(CURRENT_KEY)) \
+        if in_sandbox else []
     return {"vault": vault.hint(request.session), "token_error": error,
+            "own_demo_accounts": own,
             "demo_tokens": DEMO_TOKENS if api.is_sandbox() else ()}
 
 

@@ -15,6 +15,7 @@ from django_htmx.http import trigger_client_event
 from playground import redaction, vault
 from playground.builder import AUTH_CHOICES
 from playground.owners import owner_for
+from playground.sandbox import sandboxes
 from playground.views._shared import HtmxHttpRequest, token_context
 
 
@@ -34,6 +35,8 @@ def _token_fragment(request: HtmxHttpRequest, *, error: str = "", changed: bool 
 def token_use(request: HtmxHttpRequest) -> HttpResponse:
     """Fragment: keep the token (encrypted, in the session) and show its masked hint."""
     token = request.POST.get("token", "").strip()
+    if "sandbox_account" in request.POST:  # one of the person's own sandbox accounts
+        token = own_sandbox_token(request, request.POST["sandbox_account"])
     auth = request.POST.get("auth", "api-token")
     if auth not in AUTH_CHOICES:
         auth = "api-token"
@@ -55,6 +58,13 @@ def token_use(request: HtmxHttpRequest) -> HttpResponse:
     if not request.htmx:
         return redirect(_local_url(request, request.POST.get("next", "")))
     return _token_fragment(request, changed=True, auth=auth, notice=notice)
+
+
+def own_sandbox_token(request: HtmxHttpRequest, account_id: str) -> str:
+    """The generated token of one of this person's sandbox accounts, or "" (then the
+    usual "Enter a token first." answers)."""
+    account = sandboxes.own_account(owner_for(request), account_id)
+    return (sandboxes.token_of(account) or "") if account is not None else ""
 
 
 def _local_url(request: HtmxHttpRequest, url: str) -> str:
