@@ -44,8 +44,10 @@
 
   function placeFocus(xhr) {
     if (xhr.swapTarget === "result") {
-      var result = document.getElementById("result");
+      var result = document.getElementById("result"), now = document.activeElement;
       if (!result || !xhr.focusWas) return;
+      // Someone who went on typing elsewhere while it ran keeps their place.
+      if (!focusLost() && !now.closest("#result, #send-request")) return;
       if (result.classList.contains("confirm")) {
         openDialog(result);
       } else if (result.classList.contains("result-empty")) {
