@@ -105,7 +105,9 @@ def test_history_has_no_axe_violations(app, page, scheme):
 def test_the_sandbox_console_has_no_axe_violations(app, page, scheme):
     open_page(page, scheme, "/")
     use_demo_token(page)
-    send(page)  # an order for the console's list
+    send(page)  # a processed order for the console's list, with its Refund button
+    expect(page.locator("#trackers .tracker-body").first).to_have_attribute(
+        "data-status", "processed", timeout=ORDER_TIMEOUT_MS)
     open_page(page, scheme, "/sandbox/")
     expect(page.get_by_role("button", name="Refund")).to_have_count(1)
     assert violations(page) == []
