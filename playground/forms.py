@@ -157,6 +157,17 @@ def _form_fields(product: Product) -> dict[str, forms.Field]:
     return fields
 
 
+class DescribedField(forms.BoundField):
+    """A builder field described by its help text, its error list and its price note: the
+    ids ``_field.html`` renders beside every field (the list and the note even when empty),
+    so ``aria-describedby`` never names a missing element."""
+
+    @property
+    def aria_describedby(self) -> str:
+        ids = [f"{self.auto_id}_helptext"] if self.help_text else []
+        return " ".join([*ids, f"errors-{self.html_name}", f"price-note-{self.html_name}"])
+
+
 class ProductFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
     """Declares a product form's fields from the catalogue entry it names."""
 
@@ -171,6 +182,7 @@ class ProductForm(forms.Form, metaclass=ProductFormMetaclass):
 
     product: Product
     advanced_fields = ("email", "fname", "lname")
+    bound_field_class = DescribedField
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -245,6 +257,7 @@ PRODUCT_FORMS: dict[str, type[ProductForm]] = {
 
 
 class OrderIdForm(forms.Form):
+    bound_field_class = DescribedField
     order_id = forms.UUIDField(
         label="Order id", help_text="The id that placing an order returned.",
         error_messages={"invalid": "Enter an order id: a UUID such as "
@@ -253,6 +266,8 @@ class OrderIdForm(forms.Form):
 
 class RawBodyForm(forms.Form):
     """The body as JSON text, for fields the product forms do not know."""
+
+    bound_field_class = DescribedField
 
     body = forms.CharField(
         label="JSON body", strip=False, max_length=20000,

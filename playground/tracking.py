@@ -75,6 +75,7 @@ class Poll:
     data: dict | None = None
     problem: Explanation | None = None
     stop: bool = False  # terminal status, or a problem polling cannot fix
+    retry: bool = False  # stopped on a problem that the user can fix, then "Keep waiting"
     timed_out: bool = False
     price: Decimal | None = None  # as the status answer reports it
     currency: str = ""
@@ -82,7 +83,20 @@ class Poll:
 
     @property
     def elapsed(self) -> float:
+        """Seconds this page has been following the order (its patience counts these)."""
         return max(0.0, time.time() - self.started)
+
+    @property
+    def since_placed(self) -> float:
+        """What the tracker shows: seconds from the order's ``created_at`` to its final
+        ``updated_at`` (or to now while it runs), by the API's own timestamps; the time
+        followed here when the API gave none."""
+        placed = self.timeline[0][1] if self.timeline else None
+        if placed is None:
+            return self.elapsed
+        ended = self.timeline[-1][1] if self.stop and len(self.timeline) > 1 else None
+        end = ended.timestamp() if ended is not None else time.time()
+        return max(0.0, end - placed.timestamp())
 
     @property
     def status_text(self) -> str:
@@ -95,7 +109,7 @@ def poll(owner: Owner, call: Call, credential: Credential | None, *, started: fl
         result.problem = Explanation(
             "error", "No token to poll with.", "The token was forgotten or has expired.",
             "Enter the token again, then press “Keep waiting”.")
-        result.stop = True
+        result.stop = result.retry = True
         return result
     path = RequestSpec.status(result.order_id).path
     try:
@@ -109,7 +123,7 @@ def poll(owner: Owner, call: Call, credential: Credential | None, *, started: fl
                 "error", "The status check was redirected; polling stopped.",
                 redaction.redact(exc.message),
                 "Check the API base (https, host and path), then press “Keep waiting”.")
-            result.stop = True
+            result.stop = result.retry = True
             return result
         result.problem = Explanation(
             "warning", "The last status check failed; still trying.",
@@ -128,6 +142,9 @@ def poll(owner: Owner, call: Call, credential: Credential | None, *, started: fl
         else:
             result.problem = explain_api_error(
                 response.status_code, redaction.redact(response.error or ""), "status")
+            # A new token can fix a 401, time a 429 or a 5xx; a 403 or a 404 stays.
+            result.retry = response.status_code in (401, 429) or response.status_code >= 500
+        result.status = ""  # no status was read: the page does not claim the last one
         result.stop = True
         return result
     data = response.data

@@ -137,7 +137,7 @@ def test_history_links_reopen_the_request_in_the_builder_and_track_the_order(cli
     call = Call.objects.get(endpoint="create")
     links = hrefs(client.get("/history"))
     assert "/?endpoint=balance" in links
-    assert f"/?track={call.order_id}" in links
+    assert f"/?track={call.order_id}#tracker-{call.order_id}" in links  # opens at the tracker
     reopen = next(h for h in links if h.startswith("/?type=new_datacenter_shared"))
     spec = client.get(reopen).context["spec"]
     assert spec.body == call.request_body

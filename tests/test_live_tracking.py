@@ -13,6 +13,7 @@ from django.test import Client
 
 from playground.models import Call
 from playground.sandbox import services
+from playground.sandbox.models import Order
 from tests.html_support import by_id, elements
 from tests.live_support import (
     CREATE,
@@ -114,7 +115,7 @@ def test_processed_stops_polling_and_shows_the_subaccount_card(client, placed):
     assert json.loads(response["HX-Trigger"]) == {"balance-changed": {}}
     html = response.content.decode()
     assert "hx-trigger" not in html.split('<div class="subaccount-card">')[0]
-    sub = services.subaccount_data(services.Order.objects.get(pk=order_id))
+    sub = services.subaccount_data(Order.objects.get(pk=order_id))
     text = words(response)
     assert "Processed: the subaccount is ready." in text
     assert (f"AccountID {sub['AccountID']} Copy AccountType datacenter_shared Copy "
@@ -137,7 +138,7 @@ def test_the_subaccount_cards_next_step_is_the_proxy_list_call_in_three_language
     fall_due(order_id)
     response = poll(client, order_id)
     html = response.content.decode()
-    sub = services.subaccount_data(services.Order.objects.get(pk=order_id))
+    sub = services.subaccount_data(Order.objects.get(pk=order_id))
     card = html.split('<div class="subaccount-card">')[1]
     tabs = [f'<button type="button" role="tab" id="tab-{lang}-{order_id}" '
             f'aria-controls="panel-{lang}-{order_id}" aria-selected="{selected}" '
@@ -314,7 +315,7 @@ def test_fetch_proxy_list_shows_the_list_and_records_the_call(client, placed):
     poll(client, order_id)
     response = client.post(f"/orders/{order_id}/proxy-list", **HX)
     assert response.status_code == 200
-    order = services.Order.objects.get(pk=order_id)
+    order = Order.objects.get(pk=order_id)
     lines = services.proxy_lines(order)
     text = words(response)
     assert f"{len(lines)} proxies (ip:port, HTTP)." in text
@@ -404,22 +405,26 @@ def test_a_failed_status_check_keeps_polling_and_says_so(client, db, settings):
     assert upstream.counts[CREATE] == 1
 
 
-@pytest.mark.parametrize(("status", "error", "explanation"), [
+@pytest.mark.parametrize(("status", "error", "explanation", "fixable"), [
     (401, "Could not determine account email from authenticated identity.",
-     "The API did not accept the token (401)."),
+     "The API did not accept the token (401).", True),
     (403, "Reading order status via the API-ordering endpoint is not enabled for this account. "
           "Contact support to request access.",
-     "Ask support to enable account:api_ordering:read for the account"),
-    (404, "Order not found.", "Order not found (404)."),
+     "Ask support to enable account:api_ordering:read for the account", False),
+    (404, "Order not found.", "Order not found (404).", False),
 ])
 def test_a_refused_status_check_stops_polling_with_the_explanation(
-        client, db, settings, status, error, explanation):
+        client, db, settings, status, error, explanation, fixable):
+    """Only a refusal a new token can fix (401) offers "Keep waiting"; none claims a status
+    that no answer gave."""
     _upstream, order_id = live_order(client, settings, fail(status, error))
     response = poll(client, order_id)
     assert response.status_code == 286
     text = words(response)
     assert error in text and explanation in text
-    assert "Keep waiting" in text
+    assert ("Keep waiting" in text) is fixable
+    assert "waiting for the processor" not in text
+    assert f"Order {order_id} unknown" in text
 
 
 def test_live_terminal_status_from_upstream_stops_polling(client, db, settings):
@@ -521,3 +526,49 @@ def test_an_unchanged_poll_costs_one_query_reading_the_session_and_writes_nothin
         'SELECT "session_data"']
     assert "django_session" in queries[0]["sql"]
     assert upstream.counts[status_path(order_id)] == 2
+
+
+def test_with_a_write_only_token_the_tracker_shows_the_403_and_stops(client, placed):
+    """sandbox-writeonly may place an order but not read its status: every read is a 403,
+    so the tracker says so once and stops, without "paid, waiting" or "Keep waiting"."""
+    order_id = placed(token="sandbox-writeonly")
+    response = poll(client, order_id, started=f"{time.time():.3f}")
+    assert response.status_code == 286
+    html = response.content.decode()
+    text = words(response)
+    assert "This account lacks a permission (403)." in text
+    assert "Ask support to enable account:api_ordering:read for the account" in text
+    assert "waiting for the processor" not in text
+    assert "Keep waiting" not in text
+    assert [e["attrs"]["data-status"] for e in elements(html)
+            if "tracker-body" in e["attrs"].get("class", "")] == [""]
+    assert not _having(html, hx_trigger="every 1.5s")
+
+
+def test_after_a_reload_a_finished_order_shows_the_time_it_took_not_the_time_since_load(
+        client, placed, settings):
+    """created_at to updated_at, by the API's timestamps: a page opened long after the
+    order ended still shows how long it took to process."""
+    order_id = placed()
+    order = Order.objects.get(pk=order_id)
+    Order.objects.filter(pk=order_id).update(
+        created=order.created - 600, due=order.created - 597, updated=order.created - 597)
+    response = poll(client, order_id, started=f"{time.time():.3f}")  # as a fresh page does
+    assert response.status_code == 286
+    [elapsed] = [e for e in elements(response.content.decode())
+                 if e["attrs"].get("class") == "elapsed"]
+    took = int(order.created - 597) - int(order.created - 600)
+    assert elapsed["text"] == f"{took:.1f} s"
+    assert "data-elapsed" not in elapsed["attrs"]
+
+
+def test_a_running_order_counts_from_when_it_was_placed(client, placed):
+    order_id = placed("SANDBOX-SLOW")
+    order = Order.objects.get(pk=order_id)
+    Order.objects.filter(pk=order_id).update(created=order.created - 40,
+                                                      due=time.time() + 60)
+    response = poll(client, order_id, started=f"{time.time():.3f}")
+    assert response.status_code == 200
+    [elapsed] = [e for e in elements(response.content.decode())
+                 if e["attrs"].get("class") == "elapsed"]
+    assert 39.0 <= float(elapsed["attrs"]["data-elapsed"]) <= 45.0

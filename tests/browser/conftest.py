@@ -79,15 +79,37 @@ def browser(chromium_path):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Reports every Content Security Policy violation a page sees, from before its first script
+# runs, through a binding the test process receives (a binding is not subject to the CSP).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
 @dataclass
 class PageProblems:
-    """Console errors and uncaught exceptions seen on any page of a test's context."""
+    """Console errors, uncaught exceptions and CSP violations seen on any page of a test's
+    context. Every browser test fails if any is left at its end (``clean_console``)."""
 
     console: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
 
     def all(self) -> list[str]:
-        return [*self.console, *self.exceptions]
+        return [*self.console, *self.exceptions, *self.csp]
+
+    def take(self) -> list[str]:
+        """Everything seen so far, forgotten: for a test that provokes a problem on purpose
+        and asserts it."""
+        seen = self.all()
+        self.console.clear()
+        self.exceptions.clear()
+        self.csp.clear()
+        return seen
 
 
 def _ignored(message) -> bool:
@@ -98,6 +120,16 @@ def _ignored(message) -> bool:
 @pytest.fixture
 def page_problems() -> PageProblems:
     return PageProblems()
+
+
+@pytest.fixture(autouse=True)
+def clean_console(page_problems) -> Iterator[None]:
+    """Every browser test ends with a clean console: no error logged, no uncaught
+    exception, no CSP violation on any page it opened (checked after its context closed)."""
+    yield
+    left = page_problems.all()
+    if left:
+        pytest.fail("The browser reported problems:\n" + "\n".join(left), pytrace=False)
 
 
 @pytest.fixture
@@ -113,6 +145,9 @@ def context(browser, live_server, page_problems) -> Iterator:
 
     context.on("console", on_console)
     context.on("weberror", lambda error: page_problems.exceptions.append(str(error.error)))
+    context.expose_binding("__reportCspViolation",
+                           lambda _source, text: page_problems.csp.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     yield context
     context.close()
 
