@@ -242,6 +242,9 @@ def test_the_feed_pages_oldest_first_and_links_the_next_page(client, demo):
     third = client.get(second["next"], headers={"api-token": "sandbox-full"}).json()["data"]
     assert third["entries"] == []
     assert third["next"] == second["next"]
+    newest = JournalEntry.objects.order_by("-id").first()
+    assert first["latest"] == third["latest"] == newest.pk
+    assert feed(client, "sandbox-full", f"?since={newest.pk}").json()["data"]["entries"] == []
 
 
 @pytest.mark.parametrize("query", ["?since=abc", "?since=-1", "?since=1.5", "?since=",

@@ -54,6 +54,7 @@ def journal_feed(request: HttpRequest) -> JsonResponse:
         "sandbox": sandbox_id,
         "entries": [journal.entry_data(entry) for entry in entries],
         "has_more": more,
+        "latest": journal.latest(sandbox_id),
         "next": f"{request.path}?since={last}&limit={limit}",
     })
     response["Cache-Control"] = "no-store"

@@ -193,3 +193,9 @@ def since(sandbox_id: int, after: int, limit: int) -> tuple[list[JournalEntry], 
     rows = list(JournalEntry.objects.filter(sandbox_id=sandbox_id, id__gt=after)
                 .order_by("id")[:limit + 1])
     return rows[:limit], len(rows) > limit
+
+
+def latest(sandbox_id: int) -> int:
+    """The id of the sandbox's newest entry, 0 for none: a ``since`` that skips them all."""
+    newest = JournalEntry.objects.filter(sandbox_id=sandbox_id).order_by("-id")
+    return newest.values_list("id", flat=True).first() or 0
