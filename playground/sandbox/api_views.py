@@ -98,14 +98,17 @@ def _journalled(request: HttpRequest, call: Call, endpoint: str, started: float,
     """Record the call, then (for a dropped answer) close the connection: the entry is
     written before the client sees the end of its connection."""
     drop = chaos.is_dropped(response)
-    if drop and not request.META.get(journal.IN_PROCESS) and not chaos.drop_connection(request):
+    over_http = drop and not request.META.get(journal.IN_PROCESS)
+    if over_http and chaos.client_socket(request.META) is None:
         response, call.fault = chaos.html_error(502), chaos.DROP_FALLBACK
-        drop = False
+        drop = over_http = False
     try:
         journal.record(request, account=call.account, endpoint=endpoint, started=started,
                        response=None if drop else response, fault=call.fault)
     except Exception:  # the journal never costs the caller an answer
         logger.exception("Sandbox journal could not record %s", request.path)
+    if over_http:
+        chaos.drop_connection(request)
     return response
 
 

@@ -102,7 +102,9 @@ def html_error(status: int) -> HttpResponse:
 
 
 def dropped() -> HttpResponse:
-    response = HttpResponse(b"", status=502)
+    """A stand-in that is never sent: its status is nginx's "closed without an answer",
+    which is what the request log then shows."""
+    response = HttpResponse(b"", status=444, reason="No Response")
     setattr(response, DROPPED_MARK, True)
     return response
 
