@@ -11,6 +11,23 @@ import time
 from django.db import models
 
 
+class JournalQuerySet(models.QuerySet):
+    def filtered(self, *, endpoint: str = "", status: str = "",
+                 account: str = "") -> JournalQuerySet:
+        """The console's filters; a value that cannot match (a status that is no number)
+        matches nothing rather than everything."""
+        entries = self
+        if endpoint:
+            entries = entries.filter(endpoint=endpoint[:32])
+        if status:
+            if not (status.isascii() and status.isdigit() and len(status) <= 3):
+                return entries.none()
+            entries = entries.filter(status=int(status))
+        if account:
+            entries = entries.filter(account_name=account[:64])
+        return entries
+
+
 class JournalEntry(models.Model):
     """One call that reached the sandbox API, as it arrived and as it was answered.
 
@@ -39,6 +56,8 @@ class JournalEntry(models.Model):
     response_size = models.PositiveIntegerField(default=0)
     duration_ms = models.FloatField(default=0)
     fault = models.CharField(max_length=32, blank=True, help_text="The fault injected, if any.")
+
+    objects = JournalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
