@@ -150,8 +150,9 @@ def compare(entry: JournalEntry) -> Comparison:
                                       f"(type {_shown(body.get('type', MISSING))}).")
     query = QueryDict(mutable=True)
     query["endpoint"] = "create"
+    reserved = (*builder_state.OPTION_KEYS, *builder_state.STRUCTURE_KEYS, "body")
     for key, value in body.items():
-        if isinstance(value, str | int | float | bool):
+        if key not in reserved and isinstance(value, str | int | float | bool):
             query[key] = builder_state._query_value(value)
     built = builder_state.Builder.from_query(query)
     spec = built.spec

@@ -107,6 +107,15 @@ def test_compare_says_when_the_body_is_no_product(client, public):
         "The body that arrived is not a JSON object."
 
 
+def test_compare_keeps_body_fields_named_like_builder_options_out_of_the_builder(client,
+                                                                                  public):
+    post_order(client, {**SHARED_1000, "endpoint": "status", "mode": "raw"}, "sandbox-full")
+    entry = JournalEntry.objects.get()
+    comparison = client.get(journal_url(public, f"/{entry.pk}")).context["comparison"]
+    assert comparison.problem == ""
+    assert [row.name for row in comparison.rows if not row.same] == ["endpoint", "mode"]
+
+
 def test_open_in_builder_loads_the_body_exactly_as_it_arrived(client, public):
     raw = json.dumps(STRINGLY, indent=1)
     post_order(client, raw, "sandbox-full")
