@@ -20,8 +20,12 @@ from playground.owners import Owner
 from playground.sandbox.models import JournalEntry, Sandbox
 from playground.snippets.curl import sh_quote
 from playground.snippets.options import PLACEHOLDERS
+from playground.spec import ENDPOINTS
 
-STATUS_PATH = re.compile(r"/v4/account/orders/(?P<order_id>[^/?]+)/status$")
+# The status path from the spec, its order id as a group (matched at the end of the path,
+# which starts with the sandbox's base).
+_BEFORE, _, _AFTER = ENDPOINTS["status"][1].partition("{order_id}")
+STATUS_PATH = re.compile(f"{re.escape(_BEFORE)}(?P<order_id>[^/?]+){re.escape(_AFTER)}$")
 MISSING = object()
 
 

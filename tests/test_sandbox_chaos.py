@@ -104,6 +104,16 @@ def test_added_latency_delays_the_normal_answer(live_server, demo):
     assert (entry.fault, entry.status, entry.duration_ms >= 600) == ("latency", 200, True)
 
 
+def test_added_latency_reaches_curl_too(live_server, demo):
+    arm("latency", seconds=0.6)
+    started = time.monotonic()
+    done = curl(live_server, BALANCE)
+    assert time.monotonic() - started >= 0.6
+    body, _, last = done.stdout.rpartition("\n")
+    assert (last.split()[0], json.loads(body)["data"]["balance"]) == ("200", 250.0)
+    assert fired() == [("balance", "latency", 200)]
+
+
 def test_latency_is_bounded_by_the_setting(db, settings):
     settings.SANDBOX_FAULT_MAX_LATENCY = 2.0
     assert arm("latency", seconds=3600).seconds == 2.0
@@ -150,6 +160,13 @@ def test_lose_the_answer_as_a_502_places_the_order_and_answers_html(live_server,
     assert Order.objects.count() == 1
     assert balance_of("sandbox-full") == Decimal("220.96")
     assert fired() == [("create", "lose-answer-502", 502)]
+    arm("lose-answer-502", endpoint="create")
+    done = curl(live_server, CREATE, body=SHARED_1000)
+    page, _, last = done.stdout.rpartition("\n")
+    assert (done.returncode, last.split()[0]) == (0, "502")
+    assert "<h1>502 Bad Gateway</h1>" in page
+    assert Order.objects.count() == 2
+    assert balance_of("sandbox-full") == Decimal("191.92")
 
 
 # --- through the playground --------------------------------------------------------------

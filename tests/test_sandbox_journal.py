@@ -264,12 +264,21 @@ def test_a_bad_limit_gets_a_clear_400(client, demo, query):
         400, "limit must be a whole number from 1 to 500.")
 
 
-def test_the_feed_is_open_in_login_mode_because_its_token_authenticates_it(demo, settings):
-    settings.PLAYGROUND_AUTH = "login"
+@pytest.mark.parametrize(("mode", "refused"), [("login", 302), ("remote-user", 403)])
+def test_the_feed_is_open_in_every_auth_mode_because_its_token_authenticates_it(
+        demo, settings, mode, refused):
+    settings.PLAYGROUND_AUTH = mode
     client = Client()
     post_order(client, SHARED_1000, "sandbox-full")
     assert feed(client, "sandbox-full").status_code == 200
-    assert client.get("/sandbox/journalx").status_code == 302  # only the feed's own path
+    assert client.get("/sandbox/journalx").status_code == refused  # only the feed's own path
+
+
+def test_a_nul_in_the_path_is_kept_as_a_replacement_character(client, demo):
+    response = client.get("/sandbox/v4/account/orders/a%00b/status",
+                          headers={"api-token": "sandbox-full"})
+    assert response.status_code == 404
+    assert JournalEntry.objects.get().path == "/sandbox/v4/account/orders/a\ufffdb/status"
 
 
 def test_the_feed_answers_only_get(client, demo):

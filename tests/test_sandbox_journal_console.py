@@ -81,6 +81,7 @@ def test_new_entries_arrive_by_polling_and_nothing_new_is_a_204(client, public):
     assert rows(fresh) == [CREATE]
     html = fresh.content.decode()
     assert 'hx-swap-oob="true"' in html
+    assert '<p id="journal-empty" hx-swap-oob="delete"></p>' in html
     assert f"after={fresh.context['newest']}" in html
     assert client.get(journal_url(public, "/rows?after=x"), **HX).status_code == 400
 
@@ -192,7 +193,11 @@ def test_another_owners_sandbox_is_a_404_and_its_own_owner_sees_it(demo, setting
     staff = users.create_user("root", password="pw", is_staff=True)
     as_staff = Client()
     as_staff.force_login(staff)
-    assert as_staff.get(journal_url(theirs)).status_code == 200
+    seen = as_staff.get(journal_url(theirs))
+    assert seen.status_code == 200
+    assert text_of(seen.content, "staff-view") == \
+        f"Another owner's sandbox (user:{alice.pk}): you see it as staff."
+    assert text_of(as_alice.get(journal_url(theirs)).content, "staff-view") is None
     assert Client().get(journal_url(theirs)).status_code == 302  # signed out: to the login
 
 

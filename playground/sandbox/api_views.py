@@ -45,7 +45,7 @@ def api(*methods: str):
             if not settings.SANDBOX_ENABLED:
                 raise Http404("The sandbox is turned off.")
             started = time.perf_counter()
-            call = Call()
+            call = CallNotes()
             response = _answer(request, view, methods, endpoint, call, args, kwargs)
             return _journalled(request, call, endpoint, started, response)
 
@@ -54,14 +54,14 @@ def api(*methods: str):
     return decorate
 
 
-class Call:
+class CallNotes:
     """What the journal needs to know of a call beyond its request and answer."""
 
     account: Account | None = None
     fault: str = ""
 
 
-def _answer(request: HttpRequest, view, methods, endpoint: str, call: Call, args, kwargs):
+def _answer(request: HttpRequest, view, methods, endpoint: str, call: CallNotes, args, kwargs):
     if settings.SANDBOX_RESPONSE_DELAY > 0:  # a slow upstream, for `make bench`
         time.sleep(settings.SANDBOX_RESPONSE_DELAY)
     if request.method not in methods:
@@ -93,7 +93,7 @@ def _soft_account(request: HttpRequest) -> Account | None:
         return None
 
 
-def _journalled(request: HttpRequest, call: Call, endpoint: str, started: float,
+def _journalled(request: HttpRequest, call: CallNotes, endpoint: str, started: float,
                 response: HttpResponseBase) -> HttpResponseBase:
     """Record the call, then (for a dropped answer) close the connection: the entry is
     written before the client sees the end of its connection."""
@@ -176,6 +176,6 @@ def proxy_list(request: HttpRequest, account, subaccount_id: str, account_type: 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponseBase:
     if not settings.SANDBOX_ENABLED:
         raise Http404("The sandbox is turned off.")
-    started, call = time.perf_counter(), Call()
+    started, call = time.perf_counter(), CallNotes()
     call.account = _soft_account(request)
     return _journalled(request, call, "other", started, fail(404, NO_SUCH_ENDPOINT))

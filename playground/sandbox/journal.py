@@ -50,6 +50,11 @@ def credential_form(request: HttpRequest) -> tuple[str, str]:
     return "none", ""
 
 
+def _text(value: str) -> str:
+    """Text a database can store: PostgreSQL refuses NUL, so it becomes U+FFFD."""
+    return value.replace("\x00", "\ufffd")
+
+
 def safe_headers(request: HttpRequest) -> list[list[str]]:
     """The request's headers, the credential masked and cookies left out."""
     kept = []
@@ -62,7 +67,7 @@ def safe_headers(request: HttpRequest) -> list[list[str]]:
             value = f"{scheme} {masked(credential.strip())}" if credential else masked(value)
         elif lower in MASKED:
             value = masked(value.strip())
-        kept.append([name, value])
+        kept.append([_text(name), _text(value)])
     return kept
 
 
@@ -107,7 +112,7 @@ def record(request: HttpRequest, *, account: Account | None, endpoint: str, star
         sandbox_id=sandbox_id, account=account,
         account_name=account.name if account is not None else "",
         client=client_of(request), method=str(request.method)[:16],
-        path=request.path + (f"?{query}" if query else ""), endpoint=endpoint,
+        path=_text(request.path + (f"?{query}" if query else "")), endpoint=endpoint,
         headers=safe_headers(request), auth=auth, hint=hint, body=body, body_size=size,
         status=response.status_code if response is not None else 0,
         response_body=answer[:cap], response_size=len(answer),

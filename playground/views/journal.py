@@ -59,8 +59,10 @@ def journal_page(request: HtmxHttpRequest, sandbox_id: int) -> HttpResponse:
     filters = _filters(request)
     entries = _rows(request, sandbox, filters)
     accounts = sorted(set(sandbox.accounts.values_list("name", flat=True)))
+    owner = owner_for(request)
     return TemplateResponse(request, "sandbox/journal.html", {
-        "sandbox": sandbox, "entries": entries, "filters": filters,
+        "sandbox": sandbox, "staff_view": owner.staff and sandbox.owner not in (
+            owner.id, Sandbox.PUBLIC_OWNER), "entries": entries, "filters": filters,
         "newest": entries[0]["entry"].pk if entries else 0,
         "endpoints": [e for e in chaos.ENDPOINTS if e != "any"] + ["other"],
         "statuses": STATUS_CHOICES, "accounts": accounts,
