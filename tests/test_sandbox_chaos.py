@@ -144,6 +144,15 @@ def test_lose_the_answer_places_the_order_once_and_gives_no_answer(live_server, 
     assert fired() == [("create", "lose-answer", 0)]
 
 
+def test_lose_the_answer_loses_an_error_answer_too(live_server, demo):
+    Account.objects.filter(name="sandbox-full").update(balance=0)
+    arm("lose-answer", endpoint="create")
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx_create(live_server)
+    assert not Order.objects.exists()
+    assert fired() == [("create", "lose-answer", 0)]
+
+
 def test_lose_the_answer_with_curl(live_server, demo):
     arm("lose-answer", endpoint="create")
     done = curl(live_server, CREATE, body=SHARED_1000)

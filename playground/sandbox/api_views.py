@@ -69,6 +69,7 @@ def _answer(request: HttpRequest, view, methods, endpoint: str, call: CallNotes,
         response = fail(405, NOT_ALLOWED.format(method=request.method))
         response["Allow"] = ", ".join(methods)
         return response
+    armed = None
     try:
         account = call.account = services.authenticate(request.headers)
         armed = chaos.take(journal.sandbox_of(account), endpoint)
@@ -78,12 +79,13 @@ def _answer(request: HttpRequest, view, methods, endpoint: str, call: CallNotes,
             if early is not None:
                 return early
         response = view(request, account, *args, **kwargs)
-        return chaos.after(armed, response) if armed is not None else response
     except SandboxError as exc:
-        return fail(exc.status, exc.message)
+        response = fail(exc.status, exc.message)
     except Exception:  # a bug, or a row no code path should have written
         logger.exception("Sandbox API error on %s", request.path)
-        return fail(500, services.INTERNAL_ERROR)
+        response = fail(500, services.INTERNAL_ERROR)
+    # A lost answer is lost whatever it said (an error too).
+    return chaos.after(armed, response) if armed is not None else response
 
 
 def _soft_account(request: HttpRequest) -> Account | None:
