@@ -164,7 +164,7 @@ def test_export_page_lists_history_rows_with_checkboxes(demo):
 
 @pytest.fixture
 def sandbox_files(live_server, demo, settings):
-    settings.SANDBOX_PROCESSING_DELAY = 0.3  # a few polls, not a long wait
+    settings.SANDBOX_PROCESSING_DELAY = 0.6  # a few polls, not a long wait
     with httpx.Client(base_url=live_server.url) as http:
         environment = http.get("/export/postman/environment.json").json()
         yield http, environment
