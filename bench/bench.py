@@ -10,7 +10,8 @@ answering every API call after a fixed delay). Then it measures:
 3. 300 browser tabs, each polling its own order every 1.5 s for 30 s, upstream at 150 ms;
 4. the first page load: compressed bytes of the page and every static asset it links;
 5. and 6. (bench/cost.py): History and the sandbox console at 1,000 and 100,000 rows, and
-   the 300 tabs again through two servers on one database, alternating between them.
+   the 300 tabs again through two servers on one database, alternating between them;
+7. (bench/journal_cost.py): a sandbox create and a status read with the journal on and off.
 
 Server time is the app's own figure from the Server-Timing header (everything between the
 first middleware and the last); round trips over loopback are printed beside it.
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import httpx
 from cost import SIZES, fill, measure_growth, measure_two_servers
+from journal_cost import measure_journal
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -394,6 +396,11 @@ def main() -> int:
         growth = measure_growth(PY, fill_env, sessions, app.url, server_ms)
         for session in sessions:
             session.close()
+        # 7. The sandbox API with the journal on (app) and off (a second server), in turns.
+        app_off = Server("app-nojournal", {**app_env, "SANDBOX_JOURNAL": "0"}, workdir)
+        app_off.wait()
+        journal = measure_journal(PY, fill_env, app.url, app_off.url, server_ms)
+        app_off.stop()
     finally:
         if app is not None:
             app.stop()
@@ -461,6 +468,11 @@ def main() -> int:
           f"{len(two['errors'])} errors, p50 {percentile(lat2, 50):.0f} ms, p99 "
           f"{percentile(lat2, 99):.0f} ms | 0 errors, p99 <= 400 ms "
           f"| {verdict(not two['errors'] and percentile(lat2, 99) <= 400)} |")
+    for label, (on, off) in journal.items():
+        name = "a sandbox create" if label == "create" else "a sandbox status read"
+        print(f"| 7 | {name}, journal on vs off (two servers, in turns), server time | median "
+              f"{on:.2f} ms vs {off:.2f} ms: {on / off:.2f}x | <= 1.5x "
+              f"| {verdict(on / off <= 1.5)} |")
     if tabs["errors"] or two["errors"]:
         print("errors:", sorted(set(tabs["errors"] + two["errors"]))[:10])
     for asset in page["assets"]:

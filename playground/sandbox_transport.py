@@ -14,6 +14,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from playground import redaction
+from playground.sandbox import chaos, journal
 
 
 class SandboxTransport(httpx.BaseTransport):
@@ -42,6 +43,7 @@ class SandboxTransport(httpx.BaseTransport):
             "CONTENT_LENGTH": str(len(body)),
             "wsgi.input": io.BytesIO(body),
             "wsgi.url_scheme": request.url.scheme,
+            journal.IN_PROCESS: True,  # the journal's client; a lost answer raises below
         }
         for name, value in request.headers.items():
             key = name.upper().replace("-", "_")
@@ -64,6 +66,9 @@ class SandboxTransport(httpx.BaseTransport):
                             convert_exception_to_response(dispatch)(django_request))
         except Resolver404:  # pragma: no cover - the urlconf has a catch-all
             return httpx.Response(404, json={"success": False, "error": "No such endpoint."})
+        if chaos.is_dropped(response):  # what httpx raises when a server closes unanswered
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
+                                            request=request)
         content = b"".join(response) if response.streaming \
             else cast(HttpResponse, response).content
         return httpx.Response(response.status_code, headers=list(response.items()),

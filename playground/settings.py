@@ -220,6 +220,14 @@ SANDBOX_RESPONSE_DELAY = env.float("SANDBOX_RESPONSE_DELAY", default=0.0)
 # The sandbox keeps the newest this many orders (all accounts); older finished ones go
 # (playground/sandbox/retention.py). 0 keeps them all.
 SANDBOX_ORDER_LIMIT = env.int("SANDBOX_ORDER_LIMIT", default=10_000)
+# The journal of calls to the sandbox API (playground/sandbox/journal.py): on or off, the
+# newest this many entries kept per sandbox, and the most bytes of a request or response
+# body each entry keeps.
+SANDBOX_JOURNAL = env.bool("SANDBOX_JOURNAL", default=True)
+SANDBOX_JOURNAL_LIMIT = env.int("SANDBOX_JOURNAL_LIMIT", default=1000)
+SANDBOX_JOURNAL_BODY_BYTES = env.int("SANDBOX_JOURNAL_BODY_BYTES", default=64 * 1024)
+# The longest delay an armed latency fault may add (playground/sandbox/chaos.py).
+SANDBOX_FAULT_MAX_LATENCY = env.float("SANDBOX_FAULT_MAX_LATENCY", default=10.0)
 
 # Error reports (admin e-mails, debug pages) never show a token.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "playground.redaction.SafeReporterFilter"

@@ -12,11 +12,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from playground.sandbox import services
-from playground.sandbox.models import Order
+from playground.sandbox import chaos, journal, services
+from playground.sandbox.models import Account, Order
 from playground.sandbox.services import SandboxError
 
 logger = logging.getLogger(__name__)
@@ -33,32 +33,89 @@ def fail(status: int, message: str) -> JsonResponse:
 
 
 def api(*methods: str):
-    """An API endpoint: sandbox switch, method check, authentication, JSON errors."""
+    """An API endpoint: sandbox switch, method check, authentication, JSON errors, the
+    armed faults of the caller's sandbox, and the call's journal entry."""
 
     def decorate(view):
+        endpoint = ENDPOINT_NAMES.get(view.__name__, view.__name__)
+
         @csrf_exempt
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs):
             if not settings.SANDBOX_ENABLED:
                 raise Http404("The sandbox is turned off.")
-            if settings.SANDBOX_RESPONSE_DELAY > 0:  # a slow upstream, for `make bench`
-                time.sleep(settings.SANDBOX_RESPONSE_DELAY)
-            if request.method not in methods:
-                response = fail(405, NOT_ALLOWED.format(method=request.method))
-                response["Allow"] = ", ".join(methods)
-                return response
-            try:
-                account = services.authenticate(request.headers)
-                return view(request, account, *args, **kwargs)
-            except SandboxError as exc:
-                return fail(exc.status, exc.message)
-            except Exception:  # a bug, or a row no code path should have written
-                logger.exception("Sandbox API error on %s", request.path)
-                return fail(500, services.INTERNAL_ERROR)
+            started = time.perf_counter()
+            call = CallNotes()
+            response = _answer(request, view, methods, endpoint, call, args, kwargs)
+            return _journalled(request, call, endpoint, started, response)
 
         return wrapper
 
     return decorate
+
+
+class CallNotes:
+    """What the journal needs to know of a call beyond its request and answer."""
+
+    account: Account | None = None
+    fault: str = ""
+
+
+def _answer(request: HttpRequest, view, methods, endpoint: str, call: CallNotes, args, kwargs):
+    if settings.SANDBOX_RESPONSE_DELAY > 0:  # a slow upstream, for `make bench`
+        time.sleep(settings.SANDBOX_RESPONSE_DELAY)
+    if request.method not in methods:
+        call.account = _soft_account(request)
+        response = fail(405, NOT_ALLOWED.format(method=request.method))
+        response["Allow"] = ", ".join(methods)
+        return response
+    armed = None
+    try:
+        account = call.account = services.authenticate(request.headers)
+        armed = chaos.take(journal.sandbox_of(account), endpoint)
+        if armed is not None:
+            call.fault = armed.kind
+            early = chaos.before(armed)
+            if early is not None:
+                return early
+        response = view(request, account, *args, **kwargs)
+    except SandboxError as exc:
+        response = fail(exc.status, exc.message)
+    except Exception:  # a bug, or a row no code path should have written
+        logger.exception("Sandbox API error on %s", request.path)
+        response = fail(500, services.INTERNAL_ERROR)
+    # A lost answer is lost whatever it said (an error too).
+    return chaos.after(armed, response) if armed is not None else response
+
+
+def _soft_account(request: HttpRequest) -> Account | None:
+    try:
+        return services.authenticate(request.headers)
+    except SandboxError:
+        return None
+
+
+def _journalled(request: HttpRequest, call: CallNotes, endpoint: str, started: float,
+                response: HttpResponseBase) -> HttpResponseBase:
+    """Record the call, then (for a dropped answer) close the connection: the entry is
+    written before the client sees the end of its connection."""
+    drop = chaos.is_dropped(response)
+    over_http = drop and not request.META.get(journal.IN_PROCESS)
+    if over_http and chaos.client_socket(request.META) is None:
+        response, call.fault = chaos.html_error(502), chaos.DROP_FALLBACK
+        drop = over_http = False
+    try:
+        journal.record(request, account=call.account, endpoint=endpoint, started=started,
+                       response=None if drop else response, fault=call.fault)
+    except Exception:  # the journal never costs the caller an answer
+        logger.exception("Sandbox journal could not record %s", request.path)
+    if over_http:
+        chaos.drop_connection(request)
+    return response
+
+
+ENDPOINT_NAMES = {"create_order": "create", "order_status": "status", "balance": "balance",
+                  "me": "me", "subaccounts": "subaccounts", "proxy_list": "proxy-list"}
 
 
 @api("POST")
@@ -118,7 +175,9 @@ def proxy_list(request: HttpRequest, account, subaccount_id: str, account_type: 
 
 
 @csrf_exempt
-def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+def not_found(request: HttpRequest, path: str = "") -> HttpResponseBase:
     if not settings.SANDBOX_ENABLED:
         raise Http404("The sandbox is turned off.")
-    return fail(404, NO_SUCH_ENDPOINT)
+    started, call = time.perf_counter(), CallNotes()
+    call.account = _soft_account(request)
+    return _journalled(request, call, "other", started, fail(404, NO_SUCH_ENDPOINT))

@@ -157,3 +157,8 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"
+
+
+from playground.sandbox.journal_models import ArmedFault, JournalEntry  # noqa: E402
+
+__all__ = ["Account", "ArmedFault", "JournalEntry", "Order", "Sandbox", "hash_token"]

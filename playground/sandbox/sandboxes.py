@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from playground import secretbox
 from playground.owners import Owner
 from playground.sandbox.demo import DEMO_ACCOUNTS
-from playground.sandbox.models import Account, Order, Sandbox, hash_token
+from playground.sandbox.models import Account, ArmedFault, JournalEntry, Order, Sandbox, hash_token
 
 MAX_PER_OWNER = 5
 NAME_MAX_LENGTH = 40
@@ -195,11 +195,14 @@ def regenerate(account: Account) -> str:
 
 def reset_sandbox(sandbox: Sandbox) -> None:
     """Back to the seeded state: wallets, discounts and permissions as seeded, no orders,
-    the clock automatic and unmoved. Tokens stay (copied ones keep working). The one place
-    that says what a reset clears: anything else a sandbox holds is cleared here too."""
+    an empty journal, no armed faults, the clock automatic and unmoved. Tokens stay
+    (copied ones keep working). The one place that says what a reset clears: anything else
+    a sandbox holds is cleared here too."""
     seeded = {row[0].removeprefix("sandbox-"): row for row in DEMO_ACCOUNTS}
     with transaction.atomic():
         Order.objects.filter(sandbox=sandbox).delete()
+        JournalEntry.objects.filter(sandbox=sandbox).delete()
+        ArmedFault.objects.filter(sandbox=sandbox).delete()
         for account in sandbox.accounts.all():
             row = seeded.get(account.kind)
             if row is not None:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from playground.sandbox import clock_views, sandbox_views, views
+from playground.sandbox import clock_views, feed, sandbox_views, views
 
 app_name = "sandbox"
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("console/clock/advance", clock_views.advance, name="clock_advance"),
     path("console/clock/release", clock_views.release_all, name="clock_release"),
     path("console/clock/order", clock_views.order_action, name="clock_order"),
+    path("journal", feed.journal_feed, name="journal_feed"),
     path("", include("playground.sandbox.api_urls")),
 ]

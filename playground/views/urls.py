@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from playground.views import builder, health, history, orders, send, token, wallet
+from playground.views import builder, chaos, health, history, journal, orders, send, token, wallet
 
 app_name = "playground"
 
@@ -22,4 +22,14 @@ urlpatterns = [
     path("orders/<str:order_id>/proxy-list", orders.proxy_list, name="proxy_list"),
     path("history", history.history, name="history"),
     path("healthz", health.healthz, name="healthz"),
+    path("sandbox/current/<str:page>", journal.current, name="sandbox_current"),
+    path("sandbox/<int:sandbox_id>/journal", journal.journal_page, name="sandbox_journal"),
+    path("sandbox/<int:sandbox_id>/journal/rows", journal.journal_rows,
+         name="sandbox_journal_rows"),
+    path("sandbox/<int:sandbox_id>/journal/<int:entry_id>", journal.journal_entry,
+         name="sandbox_journal_entry"),
+    path("sandbox/<int:sandbox_id>/faults", chaos.faults_page, name="sandbox_faults"),
+    path("sandbox/<int:sandbox_id>/faults/arm", chaos.faults_arm, name="sandbox_faults_arm"),
+    path("sandbox/<int:sandbox_id>/faults/<int:fault_id>/disarm", chaos.faults_disarm,
+         name="sandbox_faults_disarm"),
 ]

@@ -25,6 +25,7 @@ from django.shortcuts import render, resolve_url
 from playground.web import logs
 
 OPEN_PREFIXES = ("/healthz", "/static/", "/accounts/login/", "/sandbox/v4/")
+OPEN_PATHS = ("/sandbox/journal",)  # the journal feed: its tokens authenticate it
 
 
 def client_address(request) -> str | None:
@@ -67,7 +68,8 @@ class AccessMiddleware:
         mode = settings.PLAYGROUND_AUTH
         # path_info, not path: the resolver routes on path_info, and path also holds the
         # script name, so a forged one must not make a protected page look open.
-        if mode == "none" or request.path_info.startswith(OPEN_PREFIXES):
+        if mode == "none" or request.path_info.startswith(OPEN_PREFIXES) \
+                or request.path_info in OPEN_PATHS:
             return self.get_response(request)
         if request.user.is_authenticated:
             return self.get_response(request)
