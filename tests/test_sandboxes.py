@@ -9,7 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from playground.sandbox.models import Account, Order, Sandbox, hash_token
+from playground.sandbox import chaos
+from playground.sandbox.models import (
+    Account,
+    ArmedFault,
+    JournalEntry,
+    Order,
+    Sandbox,
+    hash_token,
+)
 from tests.html_support import by_id, elements, texts_of
 from tests.sandboxes_support import (
     CONSOLE,
@@ -271,6 +279,33 @@ def test_reset_restores_the_seeded_wallets_and_removes_the_orders_keeping_the_to
     assert other == 1
     assert _balance(client, full_token) == 250.0
     assert Account.objects.get(pk=empty.pk).balance == Decimal("0.00")
+
+
+def test_reset_empties_the_journal_and_disarms_the_faults_of_that_sandbox_only(client, demo):
+    sandbox = current(client)
+    full_token = reveal(client, account_of(sandbox, "full"))
+    assert client.get(BALANCE, headers={"api-token": full_token}).status_code == 200
+    client.get(BALANCE, headers={"api-token": "sandbox-full"})  # the public set's journal
+    chaos.arm(sandbox.pk, kind="http-500", endpoint="any", calls=3, seconds=0)
+    assert JournalEntry.objects.filter(sandbox=sandbox).count() == 1
+    public_entries = JournalEntry.objects.filter(sandbox=Sandbox.public()).count()
+
+    assert client.post(RESET, {"sandbox": sandbox.pk}).status_code == 302
+
+    assert JournalEntry.objects.filter(sandbox=sandbox).count() == 0
+    assert ArmedFault.objects.filter(sandbox=sandbox).count() == 0
+    assert JournalEntry.objects.filter(sandbox=Sandbox.public()).count() == public_entries
+    # Disarmed: the next call answers as usual.
+    assert client.get(BALANCE, headers={"api-token": full_token}).status_code == 200
+
+
+def test_the_consoles_journal_and_faults_links_open_the_sandbox_it_shows(client, demo):
+    sandbox = current(client)
+    assert client.get("/sandbox/current/journal")["Location"] == f"/sandbox/{sandbox.pk}/journal"
+    assert client.get("/sandbox/current/faults")["Location"] == f"/sandbox/{sandbox.pk}/faults"
+    client.post(SWITCH, {"sandbox": Sandbox.public().pk})
+    assert client.get("/sandbox/current/journal")["Location"] == (
+        f"/sandbox/{Sandbox.public().pk}/journal")
 
 
 def test_delete_removes_the_sandbox_its_accounts_and_orders_and_its_tokens_stop(client, demo):

@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from playground.sandbox.models import Order
+from playground.sandbox.models import Order, Sandbox
 
 SCHEMES = ["light", "dark"]
 ORDER_TIMEOUT_MS = 15_000
@@ -108,8 +108,26 @@ def test_the_sandbox_console_has_no_axe_violations(app, page, scheme):
     send(page)  # a processed order for the console's list, with its Refund button
     expect(page.locator("#trackers .tracker-body").first).to_have_attribute(
         "data-status", "processed", timeout=ORDER_TIMEOUT_MS)
-    open_page(page, scheme, "/sandbox/")
+    # The order went to the public demo set (the demo token); this person's own sandbox,
+    # which the console opens first, has none yet.
+    open_page(page, scheme, f"/sandbox/?sandbox={Sandbox.public().pk}")
     expect(page.get_by_role("button", name="Refund")).to_have_count(1)
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_journal_an_entry_and_the_faults_page_have_no_axe_violations(app, page, scheme):
+    open_page(page, scheme, "/?endpoint=balance")
+    use_demo_token(page)
+    send(page)  # a journalled call in the public demo set
+    public = Sandbox.public().pk
+    open_page(page, scheme, f"/sandbox/{public}/journal")
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    assert violations(page) == []
+    page.locator("table tbody tr a").first.click()
+    expect(page.get_by_role("heading", name="As cURL")).to_be_visible()
+    assert violations(page) == []
+    open_page(page, scheme, f"/sandbox/{public}/faults")
     assert violations(page) == []
 
 
