@@ -185,15 +185,17 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
             price = (spec.body if spec is not None else None, _note_names(builder))
         if request.GET.get("shape", builder.shape) != builder.shape:
             price = None  # the whole builder, its panel included
-            response = TemplateResponse(request, "playground/_builder.html",
-                                        _page_context(request, builder))
+            response = TemplateResponse(request, "playground/_builder.html", {
+                **_page_context(request, builder), "preview_oob": True,
+                "request_line_oob": True})
             response = retarget(reswap(response, "outerHTML"), "#builder")
         elif spec is None and request.htmx:
             response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
                                                {"builder": builder}), "none")
         else:
             fragment = TemplateResponse(request, "playground/_preview.html", {
-                **_preview_context(request, builder), "oob_errors": True})
+                **_preview_context(request, builder), "oob_errors": True,
+                "request_line_oob": True})
             if key:
                 _previews.put(key, (fragment.render().content, page_url, price))
             response = fragment
