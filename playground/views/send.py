@@ -35,6 +35,7 @@ def _result_response(request: HtmxHttpRequest, call: Call, spec: RequestSpec | N
         "repeat": repeat,
         "explanation": explain.explain(call, spec.body if spec else None, balance=balance),
         "response_html": _response_html(call),
+        "request_id": sending.request_id(call),
         "new_submission_key": uuid.uuid4().hex,
         "poll_started": time.time(),
         "poll_interval": settings.ORDER_POLL_INTERVAL,
