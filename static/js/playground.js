@@ -115,6 +115,24 @@
   }
   document.addEventListener("htmx:afterSettle", showCharged);
 
+  // History's "Re-send" brings the request back into the builder. A read goes out at once;
+  // an order waits for Send, so it passes the usual checks (and, live, the confirmation).
+  function resendFromHistory() {
+    if (window.location.hash !== "#resend") return;
+    history.replaceState(history.state, "", window.location.pathname + window.location.search);
+    var send = document.getElementById("send-request");
+    if (!send) return;
+    var endpoint = document.querySelector('#builder input[name="endpoint"]:checked');
+    if (endpoint && endpoint.value !== "create") {
+      send.click();
+      return;
+    }
+    var note = document.getElementById("resend-note");
+    if (note) note.hidden = false;
+    send.focus();
+  }
+  document.addEventListener("DOMContentLoaded", resendFromHistory);
+
   document.addEventListener("DOMContentLoaded", restoreLang);
   document.addEventListener("htmx:afterSettle", restoreLang);
 })();
