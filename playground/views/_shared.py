@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django_htmx.middleware import HtmxDetails
 
 from playground import api, highlighting, snippets, tracking, vault
+from playground.builder import AUTH_CHOICES
 from playground.models import Call
 from playground.owners import Owner
 from playground.sandbox.demo import DEMO_TOKENS
@@ -64,10 +65,14 @@ def owned_order_or_404(*, owner: Owner, order_id: str) -> Call:
     return call
 
 
-def token_context(request: HtmxHttpRequest, *, error: str = "") -> dict[str, object]:
-    """What the token panel shows: the stored token's hint, an error, the demo tokens."""
+def token_context(request: HtmxHttpRequest, *, error: str = "",
+                  auth: str = "api-token") -> dict[str, object]:
+    """What the token panel shows: the stored token's hint, an error, the demo tokens, and
+    the one auth-header control (set to ``auth``, a key of AUTH_CHOICES)."""
     return {"vault": vault.hint(request.session), "token_error": error,
-            "demo_tokens": DEMO_TOKENS if api.is_sandbox() else ()}
+            "demo_tokens": DEMO_TOKENS if api.is_sandbox() else (),
+            "auth_choices": AUTH_CHOICES,
+            "token_auth": auth if auth in AUTH_CHOICES else "api-token"}
 
 
 def message(request: HtmxHttpRequest, *, tone: str, title: str, detail: str = "",

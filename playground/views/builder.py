@@ -142,7 +142,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
             trackers = [resumed, *[c for c in trackers if c.pk != resumed.pk]]
     context = {
         **_page_context(request, builder, read=False),  # the page itself calls no API
-        **token_context(request),
+        **token_context(request, auth=builder.auth),
         "submission_key": uuid.uuid4().hex,
         "trackers": trackers,
         "poll_started": time.time(),
@@ -167,7 +167,7 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
     """
     # The same query on the same host renders the same fragment: keep the last few hundred
     # (never one with the user's token in it).
-    key = None if "include_token" in request.GET else (
+    key = None if "include_token" in request.GET or request.GET.get("token") == "mine" else (
         api.api_base(), request.scheme, request.get_host(), request.GET.urlencode(),
         bool(request.htmx))
     cached = _previews.get(key) if key else None

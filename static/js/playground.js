@@ -80,17 +80,14 @@
     next.click();
   });
 
-  // A stored token's header form becomes the builder's "Auth header", so the request the
-  // playground sends is the one its snippets show.
-  document.addEventListener("token-changed", followTokenAuth);
-
-  function followTokenAuth(event) {
-    var auth = event.detail && event.detail.auth;
-    var select = document.getElementById("opt-auth");
-    if (!auth || !select || select.value === auth) return;
-    select.value = auth;
-    select.dispatchEvent(new Event("input", { bubbles: true }));
-  }
+  // A control that belongs to the builder from outside it (the token panel's "Sent as")
+  // refreshes the preview as the builder's own fields do.
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.id === "builder" && !form.contains(event.target) && window.htmx) {
+      window.htmx.trigger(form, "input");
+    }
+  });
 
   // Trackers count their elapsed seconds here; polls only answer when something changed.
   function tickElapsed() {
