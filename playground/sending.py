@@ -205,6 +205,14 @@ def response_size(headers: dict[str, str], text: str) -> int:
     return int(declared) if declared.isdigit() and len(declared) < 10 else len(text.encode())
 
 
+def may_have_placed(call: Call) -> bool:
+    """Whether this create placed an order, or may have. Then its result keeps the form's
+    submission key (sending it again shows this result) and offers a fresh one only for a
+    deliberate "Place another order"."""
+    return call.endpoint == "create" and (call.order_id is not None or call.is_pending
+                                          or call.outcome in UNKNOWN_AFTER)
+
+
 def needs_balance_check(call: Call) -> bool:
     """Whether the wallet is read again after this call: a create that may or may not have
     debited it (its answer was lost), or one refused for the balance (show what it holds)."""
