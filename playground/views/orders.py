@@ -143,4 +143,4 @@ def proxy_list(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
         return message(request, tone=fetched.tone, title=fetched.title, detail=fetched.detail)
     return TemplateResponse(request, "playground/_proxy_list.html", {
         "code": fetched.code, "listed": fetched.listed, "lines": fetched.lines,
-        "text": fetched.text, "subaccount": fetched.subaccount})
+        "text": fetched.text, "subaccount": fetched.subaccount, "order_id": call.order_id})
