@@ -170,6 +170,16 @@
     takeFreshKey();
   }, true);
 
+  // On a wide screen the right pane scrolls on its own: bring a new result to its top.
+  document.addEventListener("htmx:afterRequest", function (event) {  // after its swap
+    var elt = event.detail && event.detail.elt;  // the element that asked
+    if (!elt || (elt.id !== "send-request" && elt.id !== "confirm-live")) return;
+    var result = document.getElementById("result");
+    var pane = result && result.closest(".pane-output");
+    if (!pane || pane.scrollHeight <= pane.clientHeight) return;  // one column: no pane
+    pane.scrollTop += result.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+  });
+
   // History's "Re-send" brings the request back into the builder. A read goes out at once;
   // an order waits for Send, so it passes the usual checks (and, live, the confirmation).
   function resendFromHistory() {

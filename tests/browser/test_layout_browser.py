@@ -86,3 +86,18 @@ def test_a_phone_shows_one_column_request_then_code_then_response(app, page, pag
     for b in (request, builder, code, response):
         assert b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"]
     assert page_problems.all() == []
+
+
+def test_a_new_result_scrolls_into_the_right_pane(app, page, page_problems):
+    page.set_viewport_size(DESKTOP)
+    page.goto("/")
+    page.locator("form.demo-tokens").get_by_role("button", name="sandbox-full",
+                                                 exact=True).click()
+    expect(page.locator("#token-panel .token-hint")).to_have_text("••••full")
+    page.locator("#send-request").click()
+    expect(page.locator("#result .result-title")).to_have_text("Order placed.")
+    pane = box(page, ".pane-output")
+    expect(page.locator("#result")).to_be_in_viewport()
+    result = box(page, "#result")  # its top in the pane's visible part (at the very top
+    assert pane["y"] - 1 <= result["y"] < pane["y"] + pane["height"] / 2  # if it can scroll)
+    assert page_problems.all() == []
