@@ -5,11 +5,23 @@ result keeps the form's submission key and brings a fresh one only for a deliber
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
 from playground.sandbox.models import Order
-from tests.live_support import BALANCE_FIELDS, rendered_key, send, use_token
+from tests.live_support import (
+    BALANCE_FIELDS,
+    CREATE,
+    TOKEN,
+    Upstream,
+    install_upstream,
+    ok,
+    rendered_key,
+    send,
+    use_token,
+    wallet_routes,
+)
 
 KEY = re.compile(r'<input type="hidden" id="submission-key" name="submission_key" '
                  r'value="([0-9a-f]{32})" hx-swap-oob="true"(?: data-another="([0-9a-f]{32})")?>')
@@ -45,3 +57,16 @@ def test_a_read_or_a_refused_order_brings_a_fresh_key_as_before(client, sandbox)
     read = KEY.search(send(client, BALANCE_FIELDS, key=refused.group(1)).content.decode())
     assert read.group(1) != refused.group(1) and read.group(2) is None
     assert Order.objects.count() == 0
+
+
+def test_a_live_order_result_keeps_its_key_too(client, db, settings):
+    upstream = Upstream({CREATE: lambda request: ok(str(uuid.uuid4())), **wallet_routes()})
+    install_upstream(settings, upstream)
+    use_token(client, TOKEN)
+    key = rendered_key(client)
+    kept, another = KEY.search(send(client, key=key, confirm="yes").content.decode()).groups()
+    assert kept == key and another
+    send(client, key=kept, confirm="yes")  # the burst, confirmed or not, sends nothing more
+    assert upstream.counts[CREATE] == 1
+    send(client, key=another, confirm="yes")
+    assert upstream.counts[CREATE] == 2
