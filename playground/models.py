@@ -81,7 +81,8 @@ class Call(models.Model):
     duration_ms = models.FloatField(null=True, blank=True)
     response_body = models.TextField(blank=True)
     # The answer's headers (a capped, redacted list of [name, value]) and its size in bytes.
-    response_headers = models.JSONField(default=list, blank=True)
+    # Nullable without a default, so SQLite adds the columns without rebuilding the table.
+    response_headers = models.JSONField(null=True, blank=True)
     response_bytes = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=24, default=PENDING,
                                help_text="ok, api-error, or the fault kind (see api.ApiError).")
