@@ -80,3 +80,13 @@ def test_token_in_code_my_token_puts_it_in_the_snippets_never_in_links(client, s
     again = client.get(f"/?{FORM}").content.decode()
     assert selected(again, "opt-token") == ["placeholder"]
     assert "'api-token: sandbox-full'" not in again
+
+
+def test_the_preview_lists_the_headers_the_chosen_auth_form_sends(client, sandbox):
+    use_token(client, "sandbox-full")
+    for auth, expected in (("api-token", ["api-token", "<your-api-key>"]),
+                           ("bearer", ["Authorization", "Bearer <your-jwt>"])):
+        html = client.get(f"/preview?{FORM}&auth={auth}&token=mine", **HX).content.decode()
+        headers = by_id(html, "request-headers")[0]["text"]
+        assert headers == " ".join([*expected, "Content-Type", "application/json"])
+        assert "sandbox-full" not in headers  # the placeholder, even with "My stored token"

@@ -63,6 +63,12 @@ def _preview_context(request: HtmxHttpRequest, builder: Builder) -> dict:
     download_query = f"{query}{'&' if query else ''}download=1" \
                      f"{'&include_token=1' if literal else ''}"
     context["request_url"] = snippet_base_url(request) + spec.path
+    # The headers the call carries; the token always as the placeholder (the preview is
+    # cached by query, never by session).
+    context["request_headers"] = [(options.header_name, options.header_prefix
+                                   + options.placeholder)]
+    if spec.body is not None:
+        context["request_headers"].append(("Content-Type", "application/json"))
     context["body_html"] = highlighting.highlight(spec.body_text or "", "json") \
         if spec.body else ""
     context["snippets"] = snippet_panels(

@@ -32,9 +32,12 @@ def test_method_full_url_and_send_share_one_line_at_the_top(app, page, page_prob
     for other in (url, send):  # one line: each crosses the method's vertical middle
         assert other["y"] <= middle(method) <= other["y"] + other["height"]
     assert method["x"] < url["x"] < send["x"]
-    # Above the body and the code.
+    # Above the headers, the body and the code.
     assert send["y"] + send["height"] <= box(page, "#builder")["y"]
-    assert send["y"] + send["height"] <= box(page, "#body-json")["y"]
+    for below in ("#request-headers", "#body-json", "#code-curl"):
+        assert send["y"] + send["height"] <= box(page, below)["y"]
+    expect(page.locator("#request-headers")).to_have_text(
+        "api-token<your-api-key>Content-Typeapplication/json")
 
 
 def test_the_request_line_follows_the_endpoint(app, page, page_problems):
