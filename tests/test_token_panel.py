@@ -90,3 +90,13 @@ def test_the_preview_lists_the_headers_the_chosen_auth_form_sends(client, sandbo
         headers = by_id(html, "request-headers")[0]["text"]
         assert headers == " ".join([*expected, "Content-Type", "application/json"])
         assert "sandbox-full" not in headers  # the placeholder, even with "My stored token"
+
+
+def test_a_bad_new_token_opens_change_so_its_error_is_seen(client, sandbox):
+    use_token(client, "sandbox-full")
+    html = client.post("/token", {"token": "x" * 5000, "auth": "api-token"}, **HX)
+    page = html.content.decode()
+    changes = [e for e in elements(page) if e["tag"] == "details"
+               and "token-change" in e["attrs"].get("class", "")]
+    assert len(changes) == 1 and "open" in changes[0]["attrs"]
+    assert by_id(page, "api-token-error")
