@@ -19,7 +19,9 @@ from playground.spec import ENDPOINTS, RequestSpec, body_text
 
 MODES = ("form", "raw")
 AUTH_CHOICES = {"api-token": "api-token header", "bearer": "Authorization: Bearer"}
-TOKEN_CHOICES = {"placeholder": "Placeholder", "env": "From $PROXYSCRAPE_API_TOKEN"}
+# "mine" (the stored token in what the user sees) is never written back into a query string.
+TOKEN_CHOICES = {"placeholder": "Placeholder", "env": "From $PROXYSCRAPE_API_TOKEN",
+                 "mine": "My stored token (never in links)"}
 FLOW_CHOICES = {"single": "Single call", "full": "Complete script"}
 # Query keys that are not part of the request itself.
 OPTION_KEYS = ("auth", "token", "flow", "include_token")
@@ -65,8 +67,11 @@ class Builder:
             token=_pick(query, "token", TOKEN_CHOICES, "placeholder"),
             flow=_pick(query, "flow", FLOW_CHOICES, "single"),
             query=query,
-            include_token=query.get("include_token") in ("1", "on", "true"),
+            include_token=query.get("include_token") in ("1", "on", "true")
+            or query.get("token") == "mine",
         )
+        if builder.token == "mine":  # the mode snippets fall back to without a stored token
+            builder.token = "placeholder"
         if endpoint == "create" and builder.mode == "raw":
             text = query.get("body")
             if text is None:  # switching from the form: start from its body

@@ -80,6 +80,10 @@ class Call(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     duration_ms = models.FloatField(null=True, blank=True)
     response_body = models.TextField(blank=True)
+    # The answer's headers (a capped, redacted list of [name, value]) and its size in bytes.
+    # Nullable without a default, so SQLite adds the columns without rebuilding the table.
+    response_headers = models.JSONField(null=True, blank=True)
+    response_bytes = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=24, default=PENDING,
                                help_text="ok, api-error, or the fault kind (see api.ApiError).")
     error = models.TextField(blank=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any, cast
 from urllib.parse import unquote
 
@@ -66,6 +67,8 @@ class SandboxTransport(httpx.BaseTransport):
                             convert_exception_to_response(dispatch)(django_request))
         except Resolver404:  # pragma: no cover - the urlconf has a catch-all
             return httpx.Response(404, json={"success": False, "error": "No such endpoint."})
+        if not response.has_header("X-Request-ID"):  # as over HTTP, where the logs add it
+            response["X-Request-ID"] = uuid.uuid4().hex
         if chaos.is_dropped(response):  # what httpx raises when a server closes unanswered
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
                                             request=request)

@@ -94,6 +94,8 @@ def send(call: Call, spec: RequestSpec, credential: Credential) -> Call:
         call.http_status = response.status_code
         call.duration_ms = response.elapsed_ms
         call.response_body = _stored(response.text)
+        call.response_headers = stored_headers(response.headers)
+        call.response_bytes = response_size(response.headers, response.text)
         call.outcome = "ok" if response.ok else "api-error"
         call.error = redaction.redact(response.error or "")
         if response.ok and spec.endpoint == "create" and isinstance(response.data, str):
@@ -169,6 +171,46 @@ def _stored(text: str | None) -> str:
     """A response body as history keeps it: capped, and with any token an upstream echoed
     back (a debug error page listing request headers) redacted."""
     return redaction.redact((text or "")[:RESPONSE_CAP + 1024])[:RESPONSE_CAP]
+
+
+HEADER_LIMIT = 50  # headers kept per answer
+HEADER_VALUE_LIMIT = 500  # characters kept of each header's name and value
+UNSHOWN_HEADERS = {"set-cookie"}  # the playground keeps no cookie of the API's
+
+
+def stored_headers(headers: dict[str, str]) -> list[list[str]]:
+    """An answer's headers as history keeps them: [name, value] pairs, at most
+    HEADER_LIMIT, each part capped, any token an upstream echoed back redacted."""
+    kept = []
+    for name, value in list(headers.items())[:HEADER_LIMIT]:
+        if name.lower() in UNSHOWN_HEADERS:
+            continue
+        kept.append([redaction.redact(str(name)[:HEADER_VALUE_LIMIT]),
+                     redaction.redact(str(value)[:HEADER_VALUE_LIMIT])])
+    return kept
+
+
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")
+
+
+def request_id(call: Call) -> str:
+    """The request id the API answered with, by the first header of REQUEST_ID_HEADERS."""
+    found = {str(name).lower(): str(value) for name, value in call.response_headers or ()}
+    return next((found[name] for name in REQUEST_ID_HEADERS if name in found), "")
+
+
+def response_size(headers: dict[str, str], text: str) -> int:
+    """The answer's size in bytes: its Content-Length, else the body as read."""
+    declared = next((v for k, v in headers.items() if k.lower() == "content-length"), "")
+    return int(declared) if declared.isdigit() and len(declared) < 10 else len(text.encode())
+
+
+def may_have_placed(call: Call) -> bool:
+    """Whether this create placed an order, or may have. Then its result keeps the form's
+    submission key (sending it again shows this result) and offers a fresh one only for a
+    deliberate "Place another order"."""
+    return call.endpoint == "create" and (call.order_id is not None or call.is_pending
+                                          or call.outcome in UNKNOWN_AFTER)
 
 
 def needs_balance_check(call: Call) -> bool:

@@ -58,7 +58,7 @@ def test_send_shows_http_status_time_taken_and_the_json_highlighted(client, sand
     assert re.search(r'<span class="duration">\d+ ms</span>', html)
     assert '<span class="endpoint"><code>GET /v4/account/orders/balance</code></span>' in html
     assert "sent with the api-token header" in words(response)
-    assert ('<div class="code response-body" tabindex="0" role="region" '
+    assert ('<div class="code response-body" id="response-body" tabindex="0" role="region" '
             'aria-label="Response body"><div class="highlight">') in html
     assert '<span class="nt">"balance"</span>' in html
     assert '<span class="mf">250.0</span>' in html

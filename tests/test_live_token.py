@@ -51,8 +51,8 @@ def test_live_mode_offers_no_demo_tokens(client, db, settings):
 
 def test_use_token_keeps_only_a_fernet_ciphertext_and_the_last_four_characters(client, secret):
     response = use_token(client)
-    # The builder's "Auth header" follows the header form the token is kept for.
-    assert json.loads(response["HX-Trigger"]) == {"token-changed": {"auth": "api-token"}}
+    # After the swap, the builder's preview reads the panel's "Sent as" control again.
+    assert json.loads(response["HX-Trigger-After-Swap"]) == {"token-changed": {"auth": "api-token"}}
     entry = client.session[vault.SESSION_KEY]
     assert set(entry) == {"ciphertext", "hint", "auth", "saved_at"}
     assert entry["hint"] == "••••zz81"
@@ -90,7 +90,7 @@ def test_an_expired_token_is_neither_shown_nor_used(client, secret, settings, mo
 def test_forget_token_removes_it_at_once(client, secret):
     use_token(client)
     response = client.post("/token/forget", **HX)
-    assert json.loads(response["HX-Trigger"]) == {"token-changed": {}}
+    assert json.loads(response["HX-Trigger-After-Swap"]) == {"token-changed": {}}
     assert "token-hint" not in response.content.decode()
     assert vault.SESSION_KEY not in client.session
     assert "No API token yet." in page(send(client, BALANCE_FIELDS))
@@ -162,7 +162,7 @@ def test_use_token_starts_a_new_session_id_and_keeps_the_sessions_history(client
 def test_a_jwt_entered_for_the_api_token_header_is_kept_for_the_bearer_header(client, db):
     jwt_like = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLWJ5dGVz"
     response = client.post("/token", {"token": jwt_like, "auth": "api-token"}, **HX)
-    assert json.loads(response["HX-Trigger"]) == {"token-changed": {"auth": "bearer"}}
+    assert json.loads(response["HX-Trigger-After-Swap"]) == {"token-changed": {"auth": "bearer"}}
     assert "This is a JWT, so it goes in the Authorization: Bearer header." in (
         response.content.decode())
     assert vault.load(client.session).credential.auth == "bearer"

@@ -4,6 +4,7 @@ switch, which turns the console and the whole API into 404s."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import uuid
 from decimal import Decimal
@@ -11,8 +12,10 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from playground import vault
+from playground.sandbox import views
 from playground.sandbox.models import Account, Order, Sandbox
-from tests.html_support import texts_of
+from tests.html_support import elements, texts_of
 from tests.test_sandbox_support import (
     BALANCE,
     BLOCK_REASON,
@@ -189,7 +192,7 @@ def test_the_refund_button_refunds_a_processed_order(client, demo, monkeypatch):
     order_id = place(client)
     move_clock(monkeypatch, Order.objects.get(pk=order_id).due)
 
-    response = client.post(REFUND, {"order": order_id})
+    response = client.post(REFUND, {"order": order_id, "confirm": "yes"})
 
     assert response.status_code == 302
     assert response["Location"] == CONSOLE
@@ -204,7 +207,7 @@ def test_the_refund_button_refunds_a_processed_order(client, demo, monkeypatch):
 def test_the_refund_button_refuses_a_paid_order_with_a_message(client, demo):
     order_id = place(client)
 
-    response = client.post(REFUND, {"order": order_id}, follow=True)
+    response = client.post(REFUND, {"order": order_id, "confirm": "yes"}, follow=True)
 
     assert response.redirect_chain == [(CONSOLE, 302)]
     assert _messages(response) == [
@@ -218,7 +221,7 @@ def test_the_refund_button_refuses_a_blocked_order_and_returns_no_extra_money(cl
     order_id = place(client, {**SHARED_1000, "coupon_code": "SANDBOX-BLOCK"})
     move_clock(monkeypatch, Order.objects.get(pk=order_id).due)
 
-    response = client.post(REFUND, {"order": order_id}, follow=True)
+    response = client.post(REFUND, {"order": order_id, "confirm": "yes"}, follow=True)
 
     assert _messages(response) == [
         f"Order {order_id} is not processed, so it cannot be refunded."]
@@ -227,7 +230,7 @@ def test_the_refund_button_refuses_a_blocked_order_and_returns_no_extra_money(cl
 
 @pytest.mark.parametrize("order", [str(uuid.uuid4()), "not-a-uuid", ""])
 def test_the_refund_button_for_an_unknown_order_says_so(client, demo, order):
-    response = client.post(REFUND, {"order": order}, follow=True)
+    response = client.post(REFUND, {"order": order, "confirm": "yes"}, follow=True)
 
     assert _messages(response) == ["That order does not exist."]
 
@@ -236,8 +239,8 @@ def test_the_refund_button_for_an_unknown_order_says_so(client, demo, order):
 
 def _issue(client, account_name: str, lifetime: int) -> str:
     account = Account.objects.get(name=account_name)
-    response = client.post(JWT, {"account": account.pk, "lifetime": lifetime})
-    assert response.status_code == 200
+    response = client.post(JWT, {"account": account.pk, "lifetime": lifetime}, follow=True)
+    assert response.redirect_chain == [(f"{CONSOLE}#jwt-issued", 302)]
     return ISSUED_JWT.search(response.content.decode()).group(1)
 
 
@@ -254,7 +257,7 @@ def test_an_issued_jwt_is_shown_and_authenticates_as_bearer(client, demo):
 def test_the_console_says_whose_jwt_it_is_and_for_how_long(client, demo):
     account = Account.objects.get(name="sandbox-full")
 
-    page = _page(client.post(JWT, {"account": account.pk, "lifetime": 3600}))
+    page = _page(client.post(JWT, {"account": account.pk, "lifetime": 3600}, follow=True))
 
     assert "JWT for <code>sandbox-full</code>, 1 hour:" in page
 
@@ -337,3 +340,49 @@ def test_with_the_sandbox_off_an_existing_order_cannot_be_read(client, demo, set
     response = client.get(status_url(order_id), headers=auth_headers("sandbox-full"))
 
     assert response.status_code == 404
+
+
+# --- a JWT shown once after a redirect; refunds asked first ---------------------------------
+
+def test_issuing_a_jwt_redirects_and_shows_it_once_without_it_in_url_or_session(client, demo):
+    account = Account.objects.get(name="sandbox-full")
+    response = client.post(JWT, {"account": account.pk, "lifetime": 900})
+    assert response.status_code == 302
+    assert response["Location"] == f"{CONSOLE}#jwt-issued"
+    assert set(client.session[views.ISSUED_JWT]) == {"account", "lifetime", "iat"}
+    shown = client.get(CONSOLE)
+    token = ISSUED_JWT.search(shown.content.decode()).group(1)
+    assert "no-store" in shown["Cache-Control"]
+    assert token not in json.dumps(dict(client.session.items()))
+    assert [e["attrs"]["data-copy-target"] for e in elements(shown.content)
+            if e["attrs"].get("data-copy-target")] == ["issued-jwt"]
+    use = [e for e in elements(shown.content) if e["tag"] == "input"
+           and e["attrs"].get("value") == token]
+    assert len(use) == 1 and use[0]["attrs"]["type"] == "hidden"
+    again = client.get(CONSOLE).content.decode()  # a reload: gone, and nothing re-posted
+    assert ISSUED_JWT.search(again) is None and token not in again
+
+
+def test_use_in_the_playground_stores_the_jwt_as_bearer_by_a_post(client, demo):
+    token = _issue(client, "sandbox-full", 900)
+    response = client.post("/token", {"token": token, "auth": "bearer",
+                                      "next": "/?auth=bearer"})
+    assert response.status_code == 302 and response["Location"] == "/?auth=bearer"
+    stored = vault.load(client.session)
+    assert stored is not None and stored.credential.auth == "bearer"
+    assert stored.credential.token == token
+
+
+def test_refund_asks_first_and_changes_nothing_until_confirmed(client, demo, monkeypatch):
+    order_id = place(client)
+    move_clock(monkeypatch, Order.objects.get(pk=order_id).due)
+    asked = client.post(REFUND, {"order": order_id})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Refund this order?" in page
+    assert 'name="confirm" value="yes"' in page
+    assert Order.objects.get(pk=order_id).status != "refunded"
+    assert balance_of("sandbox-full") == Decimal("220.96")
+    done = client.post(REFUND, {"order": order_id, "confirm": "yes"})
+    assert done.status_code == 302
+    assert Order.objects.get(pk=order_id).status == "refunded"

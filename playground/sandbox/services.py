@@ -62,9 +62,10 @@ def _jwt_key() -> str:
     return hashlib.sha256(f"sandbox-jwt:{settings.SECRET_KEY}".encode()).hexdigest()
 
 
-def issue_jwt(account: Account, *, lifetime: int) -> str:
-    """A signed JWT for ``account`` valid for ``lifetime`` seconds (negative: already expired)."""
-    now = int(time.time())
+def issue_jwt(account: Account, *, lifetime: int, now: int | None = None) -> str:
+    """A signed JWT for ``account`` valid for ``lifetime`` seconds (negative: already expired),
+    issued ``now`` (a Unix time; the same inputs sign the same token)."""
+    now = int(time.time()) if now is None else now
     claims = {"sub": str(account.pk), "email": account.email, "iss": JWT_ISSUER,
               "iat": now, "exp": now + lifetime}
     return jwt.encode(claims, _jwt_key(), algorithm="HS256")

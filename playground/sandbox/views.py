@@ -4,6 +4,7 @@ the clock: ``clock_views``."""
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
@@ -12,6 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from playground.catalogue import PRODUCTS
@@ -27,7 +30,7 @@ from playground.sandbox.forms import (
     RefundForm,
     TopUpForm,
 )
-from playground.sandbox.models import Sandbox
+from playground.sandbox.models import Account, Sandbox
 
 RECENT_ORDERS = 50
 CURRENT_KEY = "sandbox.current"  # the session's current sandbox (its id)
@@ -165,10 +168,34 @@ def form_scope(request: HttpRequest) -> dict:
     return scoped(request, owner, current_sandbox(request, owner))
 
 
+# The JWT just issued, for one display after the redirect: the session keeps what signs the
+# same token again (account, lifetime, time of issue), never the token itself.
+ISSUED_JWT = "sandbox.issued_jwt"
+
+
+def _issued_jwt(request: HttpRequest) -> dict | None:
+    issued = request.session.pop(ISSUED_JWT, None)
+    if not isinstance(issued, dict):
+        return None
+    pk, lifetime, now = issued.get("account"), issued.get("lifetime"), issued.get("iat")
+    if not isinstance(pk, int) or lifetime not in dict(JWT_LIFETIMES) \
+            or not isinstance(now, int):
+        return None
+    account = Account.objects.filter(pk=pk).first()
+    if account is None:
+        return None
+    return {"token": services.issue_jwt(account, lifetime=lifetime, now=now),
+            "account": account, "lifetime": dict(JWT_LIFETIMES)[lifetime]}
+
+
 @sandbox_page
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
-    return console_page(request)
+    jwt = _issued_jwt(request)
+    response = console_page(request, jwt=jwt)
+    if jwt is not None:
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 @sandbox_page
@@ -196,6 +223,8 @@ def refund(request: HttpRequest) -> HttpResponse:
         return redirect("sandbox:console")
     order = form.cleaned_data["order"]
     remember(request, order.sandbox)
+    if request.POST.get("confirm") != "yes":  # the Refund button asks first
+        return TemplateResponse(request, "sandbox/refund_confirm.html", {"order": order})
     if services.refund(order.pk):
         messages.success(request, f"Refunded order {order.pk}: {order.price:.2f} "
                                   f"{order.currency} back to {order.account.name}.")
@@ -212,6 +241,6 @@ def issue_jwt(request: HttpRequest) -> HttpResponse:
         return console_page(request, jwt_form=form, status=400)
     account, lifetime = form.cleaned_data["account"], form.cleaned_data["lifetime"]
     remember(request, account.sandbox)
-    token = services.issue_jwt(account, lifetime=lifetime)
-    label = dict(JWT_LIFETIMES)[lifetime]
-    return console_page(request, jwt={"token": token, "account": account, "lifetime": label})
+    request.session[ISSUED_JWT] = {"account": account.pk, "lifetime": lifetime,
+                                   "iat": int(time.time())}
+    return redirect(reverse("sandbox:console") + "#jwt-issued")  # a reload posts nothing

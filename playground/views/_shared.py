@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django_htmx.middleware import HtmxDetails
 
 from playground import api, highlighting, snippets, tracking, vault
+from playground.builder import AUTH_CHOICES
 from playground.models import Call
 from playground.owners import Owner, owner_for
 from playground.sandbox import sandboxes
@@ -67,15 +68,19 @@ def owned_order_or_404(*, owner: Owner, order_id: str) -> Call:
     return call
 
 
-def token_context(request: HtmxHttpRequest, *, error: str = "") -> dict[str, object]:
+def token_context(request: HtmxHttpRequest, *, error: str = "",
+                  auth: str = "api-token") -> dict[str, object]:
     """What the token panel shows: the stored token's hint, an error, the demo tokens (the
-    person's own sandbox accounts first, by id: their tokens never enter the page)."""
+    person's own sandbox accounts first, by id: their tokens never enter the page), and the
+    one auth-header control (set to ``auth``, a key of AUTH_CHOICES)."""
     in_sandbox = api.is_sandbox() and settings.SANDBOX_ENABLED
     own = sandboxes.offered(owner_for(request), request.session.get(CURRENT_KEY)) \
         if in_sandbox else []
     return {"vault": vault.hint(request.session), "token_error": error,
             "own_demo_accounts": own,
-            "demo_tokens": DEMO_TOKENS if api.is_sandbox() else ()}
+            "demo_tokens": DEMO_TOKENS if api.is_sandbox() else (),
+            "auth_choices": AUTH_CHOICES,
+            "token_auth": auth if auth in AUTH_CHOICES else "api-token"}
 
 
 def message(request: HtmxHttpRequest, *, tone: str, title: str, detail: str = "",

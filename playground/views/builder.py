@@ -63,6 +63,12 @@ def _preview_context(request: HtmxHttpRequest, builder: Builder) -> dict:
     download_query = f"{query}{'&' if query else ''}download=1" \
                      f"{'&include_token=1' if literal else ''}"
     context["request_url"] = snippet_base_url(request) + spec.path
+    # The headers the call carries; the token always as the placeholder (the preview is
+    # cached by query, never by session).
+    context["request_headers"] = [(options.header_name, options.header_prefix
+                                   + options.placeholder)]
+    if spec.body is not None:
+        context["request_headers"].append(("Content-Type", "application/json"))
     context["body_html"] = highlighting.highlight(spec.body_text or "", "json") \
         if spec.body else ""
     context["snippets"] = snippet_panels(
@@ -142,7 +148,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
             trackers = [resumed, *[c for c in trackers if c.pk != resumed.pk]]
     context = {
         **_page_context(request, builder, read=False),  # the page itself calls no API
-        **token_context(request),
+        **token_context(request, auth=builder.auth),
         "submission_key": uuid.uuid4().hex,
         "trackers": trackers,
         "poll_started": time.time(),
@@ -167,7 +173,7 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
     """
     # The same query on the same host renders the same fragment: keep the last few hundred
     # (never one with the user's token in it).
-    key = None if "include_token" in request.GET else (
+    key = None if "include_token" in request.GET or request.GET.get("token") == "mine" else (
         api.api_base(), request.scheme, request.get_host(), request.GET.urlencode(),
         bool(request.htmx))
     cached = _previews.get(key) if key else None
@@ -185,15 +191,17 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
             price = (spec.body if spec is not None else None, _note_names(builder))
         if request.GET.get("shape", builder.shape) != builder.shape:
             price = None  # the whole builder, its panel included
-            response = TemplateResponse(request, "playground/_builder.html",
-                                        _page_context(request, builder))
+            response = TemplateResponse(request, "playground/_builder.html", {
+                **_page_context(request, builder), "preview_oob": True,
+                "request_line_oob": True})
             response = retarget(reswap(response, "outerHTML"), "#builder")
         elif spec is None and request.htmx:
             response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
                                                {"builder": builder}), "none")
         else:
             fragment = TemplateResponse(request, "playground/_preview.html", {
-                **_preview_context(request, builder), "oob_errors": True})
+                **_preview_context(request, builder), "oob_errors": True,
+                "request_line_oob": True})
             if key:
                 _previews.put(key, (fragment.render().content, page_url, price))
             response = fragment

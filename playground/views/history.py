@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from playground import paging, sending
+from playground import paging, replay, sending
 from playground.models import (
     ENDPOINT_CHOICES,
     HTTP_STATUS_CHOICES,
@@ -39,8 +39,12 @@ def history(request: HtmxHttpRequest) -> HttpResponse:
     if filters["http_status"].isascii() and filters["http_status"].isdigit() \
             and filters["http_status"] not in statuses and len(filters["http_status"]) <= 5:
         statuses.append(filters["http_status"])  # a status from a link: shown as chosen
+    sandbox_base = request.build_absolute_uri("/sandbox")  # as the builder's snippets say
+    rows = [(call, replay.curl(call, base_url=sandbox_base if call.environment == "sandbox"
+                               else call.base_url))
+            for call in page.object_list]
     return TemplateResponse(request, "playground/history.html", {
-        "page": page, "filters": filters,
+        "page": page, "filters": filters, "rows": rows,
         "endpoint_choices": ENDPOINT_CHOICES,
         "order_status_choices": ORDER_STATUS_CHOICES,
         "status_choices": statuses,

@@ -27,6 +27,7 @@ def _result_response(request: HtmxHttpRequest, call: Call, spec: RequestSpec | N
                      repeat: bool = False, balance_before: money.Balance | None = None,
                      balance_after: money.Balance | None = None,
                      short: money.Panel | None = None) -> TemplateResponse:
+    guarded = sending.may_have_placed(call)
     context = {
         "call": call,
         "short": short,
@@ -35,7 +36,10 @@ def _result_response(request: HtmxHttpRequest, call: Call, spec: RequestSpec | N
         "repeat": repeat,
         "explanation": explain.explain(call, spec.body if spec else None, balance=balance),
         "response_html": _response_html(call),
-        "new_submission_key": uuid.uuid4().hex,
+        "request_id": sending.request_id(call),
+        "new_submission_key": (call.submission_key or uuid.uuid4().hex) if guarded
+        else uuid.uuid4().hex,
+        "another_key": uuid.uuid4().hex if guarded else "",
         "poll_started": time.time(),
         "poll_interval": settings.ORDER_POLL_INTERVAL,
     }

@@ -21,11 +21,13 @@ from playground.views._shared import HtmxHttpRequest, token_context
 
 def _token_fragment(request: HtmxHttpRequest, *, error: str = "", changed: bool = False,
                     auth: str = "", notice: str = "") -> TemplateResponse:
-    context = {**token_context(request, error=error), "token_notice": notice}
+    shown = auth or request.POST.get("auth", "")  # the auth-header control keeps its value
+    context = {**token_context(request, error=error, auth=shown), "token_notice": notice}
     response = TemplateResponse(request, "playground/_token.html", context)
     if changed:
-        # The builder's "Auth header" follows, so what is sent is what the snippets show.
-        trigger_client_event(response, "token-changed", {"auth": auth} if auth else {})
+        # After the swap, so the builder's preview reads the panel's new "Sent as" control.
+        trigger_client_event(response, "token-changed", {"auth": auth} if auth else {},
+                             after="swap")
     return response
 
 

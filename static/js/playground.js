@@ -80,17 +80,14 @@
     next.click();
   });
 
-  // A stored token's header form becomes the builder's "Auth header", so the request the
-  // playground sends is the one its snippets show.
-  document.addEventListener("token-changed", followTokenAuth);
-
-  function followTokenAuth(event) {
-    var auth = event.detail && event.detail.auth;
-    var select = document.getElementById("opt-auth");
-    if (!auth || !select || select.value === auth) return;
-    select.value = auth;
-    select.dispatchEvent(new Event("input", { bubbles: true }));
-  }
+  // A control that belongs to the builder from outside it (the token panel's "Sent as")
+  // refreshes the preview as the builder's own fields do.
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.id === "builder" && !form.contains(event.target) && window.htmx) {
+      window.htmx.trigger(form, "input");
+    }
+  });
 
   // Trackers count their elapsed seconds here; polls only answer when something changed.
   function tickElapsed() {
@@ -114,6 +111,92 @@
     });
   }
   document.addEventListener("htmx:afterSettle", showCharged);
+
+  // After an order's result, placing the same order again is a deliberate act. The result
+  // keeps the form's submission key (sending it again only shows this result) and brings a
+  // fresh one in data-another; Send then reads "Place another order" and takes the fresh key
+  // only on a click that is not part of the burst that placed the order: not within
+  // SETTLE_MS of the result, nor within BURST_GAP_MS of the click before.
+  var SETTLE_MS = 1500;
+  var BURST_GAP_MS = 700;
+  var lastSendClick = -Infinity;
+  var resultAt = -Infinity;
+  var keyInput = null;
+
+  function sendLabel(send, another) {
+    if (!send.dataset.label) send.dataset.label = send.textContent;
+    send.textContent = another ? "Place another order" : send.dataset.label;
+    send.dataset.mode = another ? "another" : "";
+  }
+
+  function followSubmissionKey() {
+    var key = document.getElementById("submission-key");
+    var send = document.getElementById("send-request");
+    if (!key || !send || key === keyInput) return;
+    keyInput = key;  // a new result brought a new input
+    if (key.dataset.another) resultAt = performance.now();
+    sendLabel(send, Boolean(key.dataset.another));
+  }
+  document.addEventListener("htmx:afterSwap", followSubmissionKey);
+  document.addEventListener("htmx:oobAfterSwap", followSubmissionKey);
+
+  function takeFreshKey() {
+    var key = document.getElementById("submission-key");
+    var send = document.getElementById("send-request");
+    if (!key || !send || !key.dataset.another) return;
+    key.value = key.dataset.another;
+    delete key.dataset.another;
+    sendLabel(send, false);
+  }
+
+  // Changing the request is deliberate too: the next Send is a new submission.
+  document.addEventListener("input", function (event) {
+    var form = event.target.form || event.target;
+    if (form && form.id === "builder") takeFreshKey();
+  });
+
+  document.addEventListener("click", function (event) {
+    var send = event.target.closest && event.target.closest("#send-request");
+    if (!send) return;
+    var now = performance.now();
+    var inBurst = now - lastSendClick < BURST_GAP_MS || now - resultAt < SETTLE_MS;
+    lastSendClick = now;
+    if (send.dataset.mode !== "another") return;
+    if (inBurst) {  // a click of the burst that placed the order: it does nothing
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    takeFreshKey();
+  }, true);
+
+  // On a wide screen the right pane scrolls on its own: bring a new result to its top.
+  document.addEventListener("htmx:afterRequest", function (event) {  // after its swap
+    var elt = event.detail && event.detail.elt;  // the element that asked
+    if (!elt || (elt.id !== "send-request" && elt.id !== "confirm-live")) return;
+    var result = document.getElementById("result");
+    var pane = result && result.closest(".pane-output");
+    if (!pane || pane.scrollHeight <= pane.clientHeight) return;  // one column: no pane
+    pane.scrollTop += result.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+  });
+
+  // History's "Re-send" brings the request back into the builder. A read goes out at once;
+  // an order waits for Send, so it passes the usual checks (and, live, the confirmation).
+  function resendFromHistory() {
+    if (window.location.hash !== "#resend") return;
+    history.replaceState(history.state, "", window.location.pathname + window.location.search);
+    var send = document.getElementById("send-request");
+    if (!send) return;
+    var endpoint = document.querySelector('#builder input[name="endpoint"]:checked');
+    if (endpoint && endpoint.value !== "create") {
+      send.click();
+      return;
+    }
+    var note = document.getElementById("resend-note");
+    if (note) note.hidden = false;
+    send.focus();
+  }
+  document.addEventListener("DOMContentLoaded", resendFromHistory);
 
   document.addEventListener("DOMContentLoaded", restoreLang);
   document.addEventListener("htmx:afterSettle", restoreLang);

@@ -166,3 +166,19 @@ def app(live_server, demo, fast_processing):
     """The app under test: the live server with freshly seeded demo accounts and orders
     that process quickly. Returns the live server's base URL."""
     return live_server.url
+
+
+# Screenshots of the main states, for a reviewer to look at: one folder per test run.
+_screenshots: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots", numbered=False)
+    _screenshots.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter):
+    for folder in _screenshots:
+        terminalreporter.write_line(f"Screenshots of the main states: {folder}")

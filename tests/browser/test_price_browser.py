@@ -14,6 +14,9 @@ PRICE = Decimal("58.81")
 
 
 def use_demo_token(page: Page, token: str) -> None:
+    change = page.locator("#token-panel .token-change:not([open]) summary")
+    if change.count():  # a token is stored: the demo tokens are under "Change"
+        change.click()
     page.locator("form.demo-tokens").get_by_role("button", name=token, exact=True).click()
     expect(page.locator("#token-panel .token-hint")).to_have_text("••••" + token[-4:])
 
