@@ -483,9 +483,10 @@ def test_a_jwt_issued_for_an_own_account_reads_that_sandboxs_wallet_only(client,
     full = account_of(sandbox, "full")
     _order(client, reveal(client, full))
 
-    response = client.post(JWT, {"account": full.pk, "lifetime": 900})
+    response = client.post(JWT, {"account": full.pk, "lifetime": 900}, follow=True)
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(f"{CONSOLE}#jwt-issued", 302)]
+    assert response.context["sandbox"].pk == sandbox.pk  # the console shows its sandbox
     assert response.context["jwt"]["account"].pk == full.pk
     assert _balance(client, response.context["jwt"]["token"], "bearer") == float(
         Decimal("250.00") - SHARED_1000_PRICE)
