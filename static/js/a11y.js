@@ -13,6 +13,19 @@
     el.focus();
   }
 
+  function shown(el) {  // laid out: not hidden, not inside a closed <details>
+    return !!el && el.getClientRects().length > 0;
+  }
+
+  // What to land on in new content: a region made for reading (a proxy list), else its
+  // first control that shows, else the content itself.
+  function firstShownControl(container) {
+    var pick = function (selector) {
+      return Array.prototype.filter.call(container.querySelectorAll(selector), shown)[0];
+    };
+    return pick('[tabindex="0"]') || pick(FOCUSABLE) || container;
+  }
+
   function focusLost() {
     var active = document.activeElement;
     return !active || active === document.body || !active.isConnected;
@@ -63,9 +76,12 @@
       again = document.querySelector('input[type="radio"][name="' + CSS.escape(was.name) +
                                      '"][value="' + CSS.escape(was.value) + '"]');
     }
+    // The same control, if the new content still shows it (a stored token folds its field
+    // into a closed "Change"); else the first control the new content shows.
+    if (again && !shown(again)) again = null;
     if (!again && xhr.swapTarget) {
       var target = document.getElementById(xhr.swapTarget);  // filled in: its new content
-      again = target && (target.querySelector('[tabindex="0"]') || target);
+      again = target && firstShownControl(target);
     }
     if (!again && xhr.swapHolder) again = document.getElementById(xhr.swapHolder);
     focusOn(again);
