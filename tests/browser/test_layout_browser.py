@@ -5,6 +5,8 @@ order request, code, response."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 DESKTOP = {"width": 1366, "height": 700}
@@ -43,6 +45,9 @@ def test_method_full_url_and_send_share_one_line_at_the_top(app, page, page_prob
 def test_the_request_line_follows_the_endpoint(app, page, page_problems):
     page.goto("/")
     page.get_by_label("Order status", exact=True).check()
+    # The endpoint's own form replaces the builder; type into that one, not the old one.
+    expect(page.locator('#builder input[name="shape"]')).to_have_value(re.compile(r"^status:"))
+    expect(page.locator("#builder.htmx-request")).to_have_count(0)
     page.get_by_label("Order id", exact=True).fill("3f0c2b8e-8d1a-4c4e-9a57-0a8f6f1b2c3d")
     url = page.locator("#request-line .url")
     expect(url).to_have_text(
