@@ -281,6 +281,14 @@ def test_reset_restores_the_seeded_wallets_and_removes_the_orders_keeping_the_to
     assert Account.objects.get(pk=empty.pk).balance == Decimal("0.00")
 
 
+def test_a_sandbox_id_of_thousands_of_digits_is_no_sandbox_not_a_500(client, demo):
+    huge = "9" * 5000  # past the 4,300 digits Python's int() accepts from text
+    page = client.get(CONSOLE, {"sandbox": huge})  # ignored: a visitor sees the public set
+    assert page.status_code == 200
+    assert page.context["sandbox"].pk == Sandbox.public().pk
+    assert client.post(SWITCH, {"sandbox": huge}).status_code == 404
+
+
 def test_reset_empties_the_journal_and_disarms_the_faults_of_that_sandbox_only(client, demo):
     sandbox = current(client)
     full_token = reveal(client, account_of(sandbox, "full"))

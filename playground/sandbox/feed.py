@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from playground.sandbox import journal, services
 from playground.sandbox.api_views import NOT_ALLOWED, fail, ok
+from playground.sandbox.numbers import whole
 from playground.sandbox.services import SandboxError
 
 PAGE = 100  # entries per page unless ``limit`` says otherwise
@@ -18,13 +19,6 @@ BAD_SINCE = "since must be a journal entry id: a whole number, 0 for the oldest 
 BAD_LIMIT = f"limit must be a whole number from 1 to {MAX_PAGE}."
 BAD_SANDBOX = "Journal not found."  # another sandbox's journal: as if there were none
 LARGEST_ID = 2**63 - 1
-
-
-def _whole(text: str, *, low: int, high: int) -> int | None:
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
 
 
 @csrf_exempt
@@ -39,10 +33,10 @@ def journal_feed(request: HttpRequest) -> JsonResponse:
         account = services.authenticate(request.headers)
     except SandboxError as exc:
         return fail(exc.status, exc.message)
-    after = _whole(request.GET.get("since", "0"), low=0, high=LARGEST_ID)
+    after = whole(request.GET.get("since", "0"), low=0, high=LARGEST_ID)
     if after is None:
         return fail(400, BAD_SINCE)
-    limit = _whole(request.GET.get("limit", str(PAGE)), low=1, high=MAX_PAGE)
+    limit = whole(request.GET.get("limit", str(PAGE)), low=1, high=MAX_PAGE)
     if limit is None:
         return fail(400, BAD_LIMIT)
     sandbox_id = journal.sandbox_of(account)

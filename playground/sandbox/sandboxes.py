@@ -19,6 +19,7 @@ from playground import secretbox
 from playground.owners import Owner
 from playground.sandbox.demo import DEMO_ACCOUNTS
 from playground.sandbox.models import Account, ArmedFault, JournalEntry, Order, Sandbox, hash_token
+from playground.sandbox.numbers import whole
 
 MAX_PER_OWNER = 5
 NAME_MAX_LENGTH = 40
@@ -120,11 +121,7 @@ def visible(owner: Owner) -> list[Listed]:
 
 def _key(value: object) -> int | None:
     """A row id from form or session input, or None (never one the database would reject)."""
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    pk = int(text)
-    return pk if 0 < pk < 2**63 else None
+    return whole(str(value).strip(), low=1, high=2**63 - 1)
 
 
 def viewable(owner: Owner, sandbox_id: object) -> Sandbox | None:
