@@ -41,25 +41,34 @@ def highlight(text: str, lang: str, *, cache: bool = True) -> str:
 @lru_cache(maxsize=256)
 def _cached(text: str, lang: str) -> str:
     if lang in _LINE_SAFE and not _LINE_SAFE[lang].search(text):
-        return pygments.format(_tokens_by_line(text, lang), _FORMATTER)
+        return _OPEN + "".join(_line_html(line, lang) for line in _lines(text)) + _CLOSE
     return pygments.highlight(text, _LEXERS[lang], _FORMATTER)
 
 
 # Python and JavaScript lexers start every line of our snippets in the state they ended the
-# line before, except inside a multi-line string: with none in the text, each line can be
-# lexed on its own and cached, so a keystroke re-lexes only the line of the body it changed.
-# (tests/test_highlighting.py checks this gives exactly what lexing the whole text gives.)
-_LINE_SAFE = {"python": re.compile(r"\"\"\"|\'\'\'|\\\n"), "node": re.compile(r"`|/\*|\\\n")}
+# line before, except inside a multi-line string; JSON as json.dumps writes it has no token
+# across a line break and every key on its colon's line. For such a text each line can be
+# lexed and formatted on its own and cached, so a keystroke re-does only the line of the body
+# it changed. (tests/test_highlighting.py checks this gives exactly what the whole text gives.)
+_LINE_SAFE = {"python": re.compile(r"\"\"\"|\'\'\'|\\\n"),
+              "node": re.compile(r"`|/\*|\\\n"),
+              "json": re.compile(r"\n\s*:|/[/*]")}
+# The formatter's wrapping around the lines (what it writes for no tokens), and a formatter
+# that writes the lines alone, with the same classes.
+_OPEN, _CLOSE = pygments.format([], _FORMATTER).split("</code>")
+_CLOSE = "</code>" + _CLOSE
+_LINE_FORMATTER = HtmlFormatter(nowrap=True)
 
 
-def _tokens_by_line(text: str, lang: str):
-    for line in text.splitlines(keepends=True):
-        yield from _line_tokens(line if line.endswith("\n") else line + "\n", lang)
+def _lines(text: str):
+    """The lines a lexer reads (it drops newlines at both ends and ends the text with one)."""
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"):
+        yield line + "\n"
 
 
 @lru_cache(maxsize=4096)
-def _line_tokens(line: str, lang: str) -> tuple:
-    return tuple(_LEXERS[lang].get_tokens(line))
+def _line_html(line: str, lang: str) -> str:
+    return pygments.highlight(line, _LEXERS[lang], _LINE_FORMATTER)
 
 
 # --- stylesheet ----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ keystroke; a sent order forgets them at once.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 import time
@@ -288,9 +287,12 @@ def record_price(call: Call, data: dict) -> None:
     _recent.clear()  # a new last price for some package
 
 
-def cache_key(result: Panel, body: dict | None) -> tuple:
-    """Everything a rendered panel depends on, for a per-process cache of its HTML."""
-    last = result.last
-    return (result.sandbox, result.wallet_pending, result.wallet,
-            (last.pk, last.price, last.currency) if last is not None else None,
-            json.dumps(body, sort_keys=True, default=str) if body is not None else None)
+def cache_key(result: Panel) -> tuple:
+    """Everything the rendered panel shows (the notes beside the fields aside), for a
+    per-process cache of its HTML: in live mode typing another size or coupon shows the same
+    panel, so it is rendered once."""
+    last, priced = result.last, result.priced
+    return (result.sandbox, result.has_body, result.wallet_pending, result.wallet,
+            (last.pk, last.price, last.currency, last.created) if last is not None else None,
+            (tuple(priced.lines), priced.total, priced.currency) if priced is not None else None,
+            result.problem, result.discount_note, result.topup_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -67,10 +68,10 @@ def test_uncached_highlighting_keeps_nothing_of_the_text():
     kept = [highlighting._cached(text, "python")]  # now cached on purpose: it must show up
     assert highlighting._cached.cache_info().currsize >= 1 and token in kept[0]
     highlighting._cached.cache_clear()
-    highlighting._line_tokens.cache_clear()
+    highlighting._line_html.cache_clear()
     highlight(text, "python", cache=False)
     assert highlighting._cached.cache_info().currsize == 0
-    assert highlighting._line_tokens.cache_info().currsize == 0
+    assert highlighting._line_html.cache_info().currsize == 0
 
 
 def test_highlight_refuses_unknown_languages():
@@ -131,3 +132,34 @@ def test_line_by_line_highlighting_equals_whole_text_highlighting(
         for lang in ("python", "node"):
             text = render(spec, lang, flavour, options)
             assert highlighting._cached(text, lang) == whole(text, lang)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | _HOSTILE
+                     | st.floats(allow_nan=False, allow_infinity=False),
+                     lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(_HOSTILE, inner, max_size=4), max_leaves=12)
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(value=_JSON, ascii_only=st.booleans())
+def test_json_highlighted_line_by_line_equals_the_whole_text(value, ascii_only):
+    """Bodies and responses are highlighted as json.dumps writes them, a line at a time."""
+    text = json.dumps(value, indent=2, ensure_ascii=ascii_only)
+    assert highlighting._cached(text, "json") == whole(text, "json")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n{}\n\n", '{\n  "a"\n  : 1\n}',
+                                  '{"url": "http://x/*y"}', "[\r\n  1\r\n]"])
+def test_json_a_lexer_would_read_across_lines_is_highlighted_whole(text):
+    assert highlighting._cached(text, "json") == whole(text, "json")
+
+
+def test_a_new_body_formats_only_its_changed_lines():
+    first = RequestSpec.create({**default_body(), "coupon_code": "FIRST"}).body_text
+    second = RequestSpec.create({**default_body(), "coupon_code": "SECOND"}).body_text
+    highlight(first, "json")
+    before = highlighting._line_html.cache_info()
+    highlight(second, "json")
+    after = highlighting._line_html.cache_info()
+    assert after.misses - before.misses == 1
+    assert after.hits - before.hits == len(second.splitlines()) - 1

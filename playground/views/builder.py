@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
@@ -86,6 +87,29 @@ def _price_context(request: HtmxHttpRequest, body: dict | None, *, read: bool = 
     return {"price_panel": panel, "price_notes": panel.notes, "no_quote": money.NO_QUOTE}
 
 
+def _error_elements(builder: Builder) -> SafeString:
+    """Every visible field's error list, out of band (an empty one clears what was shown).
+    An empty list is the same on every keystroke, so it is rendered once per field name."""
+    form = builder.active_form
+    if form is None:
+        return SafeString("")
+    parts = []
+    for field in form.visible_fields():
+        if field.errors:
+            parts.append(render_to_string(_FIELD_ERRORS, {"field": field, "oob": True}))
+            continue
+        html = _no_errors.get(field.html_name)
+        if html is None:
+            html = _no_errors[field.html_name] = render_to_string(
+                _FIELD_ERRORS, {"field": field, "oob": True})
+        parts.append(html)
+    return SafeString("".join(parts))
+
+
+_FIELD_ERRORS = "playground/_field_errors.html"
+_no_errors: dict[str, str] = {}  # field name -> its empty error list (names come from forms)
+
+
 def _note_names(builder: Builder) -> tuple[str, ...]:
     """The form fields that have a price note beside them (none in Raw JSON mode)."""
     form = builder.form
@@ -93,22 +117,23 @@ def _note_names(builder: Builder) -> tuple[str, ...]:
 
 
 def _price_oob(request: HtmxHttpRequest, body: dict | None, note_names: tuple[str, ...]) -> bytes:
-    """The price panel, Send's warning and the field notes, out of band. Rendered once per
-    input, wallet and last price seen (the panel names no token and no session)."""
+    """The price panel, Send's warning and the field notes, out of band. The panel and the
+    warning are rendered once per what they show (they name no token and no session); the
+    notes, which follow every size typed, are written each time."""
     context = {**_price_context(request, body), "oob": True}
-    key = (money.cache_key(context["price_panel"], body), note_names)
+    panel = context["price_panel"]
+    key = money.cache_key(panel)
     html = _panels.get(key)
     if html is None:
-        notes = context["price_notes"]
-        context["note_elements"] = format_html_join(
-            "\n", '<p class="price-note" id="price-note-{}" hx-swap-oob="true">{}</p>',
-            ((name, notes.get(name, "")) for name in note_names))
         html = render_to_string("playground/_price_panel.html", context).encode()
         _panels.put(key, html)
-    return html
+    notes = format_html_join(
+        "\n", '<p class="price-note" id="price-note-{}" hx-swap-oob="true">{}</p>',
+        ((name, panel.notes.get(name, "")) for name in note_names))
+    return html + b"\n" + notes.encode()
 
 
-_panels = LRU(512)  # (what the panel shows, the form's fields) -> its rendered HTML
+_panels = LRU(512)  # what the panel shows -> its rendered HTML, out of band
 
 
 def _page_context(request: HtmxHttpRequest, builder: Builder, *, read: bool = True) -> dict:
@@ -196,12 +221,12 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
                 "request_line_oob": True})
             response = retarget(reswap(response, "outerHTML"), "#builder")
         elif spec is None and request.htmx:
-            response = reswap(TemplateResponse(request, "playground/_preview_invalid.html",
-                                               {"builder": builder}), "none")
+            response = reswap(TemplateResponse(request, "playground/_preview_invalid.html", {
+                "builder": builder, "error_elements": _error_elements(builder)}), "none")
         else:
             fragment = TemplateResponse(request, "playground/_preview.html", {
-                **_preview_context(request, builder), "oob_errors": True,
-                "request_line_oob": True})
+                **_preview_context(request, builder),
+                "error_elements": _error_elements(builder), "request_line_oob": True})
             if key:
                 _previews.put(key, (fragment.render().content, page_url, price))
             response = fragment
