@@ -93,7 +93,7 @@ def _error_elements(builder: Builder) -> SafeString:
     form = builder.active_form
     if form is None:
         return SafeString("")
-    parts = []
+    parts: list[str] = []
     for field in form.visible_fields():
         if field.errors:
             parts.append(render_to_string(_FIELD_ERRORS, {"field": field, "oob": True}))
