@@ -40,19 +40,38 @@ def highlight(text: str, lang: str, *, cache: bool = True) -> str:
 
 @lru_cache(maxsize=256)
 def _cached(text: str, lang: str) -> str:
-    if lang in _LINE_SAFE and not _LINE_SAFE[lang].search(text):
-        return _OPEN + "".join(_line_html(line, lang) for line in _lines(text)) + _CLOSE
-    return pygments.highlight(text, _LEXERS[lang], _FORMATTER)
+    alone, rest = _split(text, lang)
+    if not alone:
+        return pygments.highlight(text, _LEXERS[lang], _FORMATTER)
+    html = "".join(_line_html(line, lang) for line in alone)
+    if rest:
+        html += pygments.highlight(rest, _LEXERS[lang], _LINE_FORMATTER)
+    return _OPEN + html + _CLOSE
+
+
+def _split(text: str, lang: str) -> tuple[list[str], str]:
+    """The leading lines of ``text`` a lexer reads the same on their own, and the rest."""
+    lines = list(_lines(text))
+    if lang in _LINE_SAFE:
+        return ([], text) if _LINE_SAFE[lang].search(text) else (lines, "")
+    count = 0
+    while count < len(lines) and _SHELL_LINE.fullmatch(lines[count]):
+        count += 1
+    return lines[:count], "".join(lines[count:])
 
 
 # Python and JavaScript lexers start every line of our snippets in the state they ended the
 # line before, except inside a multi-line string; JSON as json.dumps writes it has no token
 # across a line break and every key on its colon's line. For such a text each line can be
 # lexed and formatted on its own and cached, so a keystroke re-does only the line of the body
-# it changed. (tests/test_highlighting.py checks this gives exactly what the whole text gives.)
+# it changed. A shell snippet is read so up to its first line with more than words and
+# single-quoted strings (the quoted body, a variable, a command substitution): the curl
+# command's first lines. (tests/test_highlighting.py checks this gives exactly what the
+# whole text gives.)
 _LINE_SAFE = {"python": re.compile(r"\"\"\"|\'\'\'|\\\n"),
               "node": re.compile(r"`|/\*|\\\n"),
               "json": re.compile(r"\n\s*:|/[/*]")}
+_SHELL_LINE = re.compile(r"(?:[A-Za-z0-9_ .,:/=+@%-]|'[^'\n]*')*\\?\n")
 # The formatter's wrapping around the lines (what it writes for no tokens), and a formatter
 # that writes the lines alone, with the same classes.
 _OPEN, _CLOSE = pygments.format([], _FORMATTER).split("</code>")

@@ -129,7 +129,7 @@ def test_line_by_line_highlighting_equals_whole_text_highlighting(
                              token=token if mode == "literal" else "")
     for spec in (RequestSpec.create(body), RequestSpec.status(str(uuid.uuid4())),
                  RequestSpec.balance()):
-        for lang in ("python", "node"):
+        for lang in LANGUAGES:
             text = render(spec, lang, flavour, options)
             assert highlighting._cached(text, lang) == whole(text, lang)
 
@@ -163,3 +163,23 @@ def test_a_new_body_formats_only_its_changed_lines():
     after = highlighting._line_html.cache_info()
     assert after.misses - before.misses == 1
     assert after.hits - before.hits == len(second.splitlines()) - 1
+
+
+def test_the_curl_commands_first_lines_are_highlighted_once_and_the_quoted_body_each_time():
+    options = SnippetOptions(base_url="http://first-lines.test")
+    texts = [render(RequestSpec.create({**default_body(), "coupon_code": code}), "curl", "single",
+                    options) for code in ("ONE", "TWO")]
+    alone, rest = highlighting._split(texts[1], "curl")
+    assert [line.split()[0] for line in alone] == ["curl", "-H", "-H"]
+    assert rest.startswith("  --data-raw '{") and '"coupon_code": "TWO"' in rest
+    highlight(texts[0], "curl")
+    before = highlighting._line_html.cache_info()
+    assert highlight(texts[1], "curl") == whole(texts[1], "curl")
+    after = highlighting._line_html.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
+
+
+@pytest.mark.parametrize("text", ["echo 'a\nb'\n", "X=\"$(date)\" \\\necho $X\n",
+                                  "cat <<EOF\nx\nEOF\n", "a 'b' \\\n  c 'd\\''\n"])
+def test_shell_a_lexer_reads_across_lines_is_highlighted_as_the_whole_text(text):
+    assert highlighting._cached(text, "curl") == whole(text, "curl")
