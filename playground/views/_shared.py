@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString
 from django_htmx.middleware import HtmxDetails
 
 from playground import api, highlighting, snippets, tracking, vault
@@ -40,23 +41,37 @@ def snippet_base_url(request: HtmxHttpRequest) -> str:
 
 
 def snippet_panels(*, spec: RequestSpec, flavour: str, file_flavour: str,
-                   options: snippets.SnippetOptions,
-                   download_url: Callable[[str], str]) -> list[dict[str, str]]:
+                   options: snippets.SnippetOptions, download_url: Callable[[str], str],
+                   id_suffix: str = "", code_prefix: str = "",
+                   label_order: str = "") -> list[dict[str, str]]:
     """One tab panel per language: the ``flavour`` snippet highlighted, the download name
     of its ``file_flavour`` and ``download_url(lang)``. A snippet holding the user's token
-    is highlighted fresh, never kept in the highlighter's cache."""
+    is highlighted fresh, never kept in the highlighter's cache.
+
+    A second set on the same page (a tracker's proxy list) passes an ``id_suffix`` and a
+    ``code_prefix``, so no element id repeats, and the ``label_order`` whose id ends the code
+    regions' names, so no two regions share one. The ids are worked out here, once, rather
+    than pieced together in the template (the preview renders on every keystroke)."""
     cache = options.token_mode != "literal"
-    return [
-        {
+    panels = []
+    for index, lang in enumerate(snippets.LANGUAGES):
+        label = LANGUAGE_LABELS[lang]
+        panels.append({
             "lang": lang,
-            "label": LANGUAGE_LABELS[lang],
-            "html": highlighting.highlight(snippets.render(spec, lang, flavour, options), lang,
-                                           cache=cache),
+            "label": label,
+            "html": SafeString(highlighting.highlight(
+                snippets.render(spec, lang, flavour, options), lang, cache=cache)),
             "filename": snippets.filename(spec, lang, file_flavour),
             "download_url": download_url(lang),
-        }
-        for lang in snippets.LANGUAGES
-    ]
+            "tab_id": f"tab-{lang}{id_suffix}",
+            "panel_id": f"panel-{lang}{id_suffix}",
+            "code_id": f"{code_prefix}code-{lang}{id_suffix}",
+            "region_label": f"{label} code, proxy list of order {label_order}" if label_order
+            else f"{label} code",
+            "selected": "true" if index == 0 else "false",
+            "hidden": "hidden" if index else "",
+        })
+    return panels
 
 
 def owned_order_or_404(*, owner: Owner, order_id: str) -> Call:

@@ -48,7 +48,6 @@ def _tracker_response(request: HtmxHttpRequest, call: Call, result: tracking.Pol
             context["subaccount_problem"] = problem
         else:
             context["proxy_snippets"] = _proxy_list_snippets(request, call, subaccount)
-        context["order_suffix"] = f"-{call.order_id}"  # ids apart from the builder's tabs
         context["sub_added"] = tracking.when(subaccount.get("time_added"))
     if result.status in MONEY_BACK and result.stop and credential is not None:
         context["balance_now"] = money.balance_read(credential)  # did the money come back?
@@ -75,7 +74,8 @@ def _proxy_list_snippets(request: HtmxHttpRequest, call: Call,
         spec=RequestSpec.proxy_list(*account), flavour="single", file_flavour="full",
         options=snippets.SnippetOptions(base_url=snippet_base_url(request), auth=auth),
         download_url=lambda lang: reverse("playground:proxy_list_snippet", args=[lang])
-        + f"?{query}")
+        + f"?{query}", id_suffix=f"-{call.order_id}", code_prefix="proxy-",
+        label_order=str(call.order_id or ""))
 
 
 @require_GET
