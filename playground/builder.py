@@ -11,11 +11,11 @@ from functools import cached_property
 from urllib.parse import quote, urlencode
 
 from django.http import QueryDict
-from django.urls import reverse
 
 from playground import catalogue
 from playground.forms import PRODUCT_FORMS, OrderIdForm, ProductForm, RawBodyForm
 from playground.spec import ENDPOINTS, RequestSpec, body_text
+from playground.web.reversing import fixed_url
 
 MODES = ("form", "raw")
 AUTH_CHOICES = {"api-token": "api-token header", "bearer": "Authorization: Bearer"}
@@ -167,7 +167,7 @@ class Builder:
 
     def page_url(self) -> str:
         query = self.query_string()
-        page = reverse("playground:index")
+        page = fixed_url("playground:index")
         return f"{page}?{query}" if query else page
 
 

@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -38,6 +37,7 @@ from playground.views._shared import (
     snippet_panels,
     token_context,
 )
+from playground.web.reversing import fixed_url
 
 
 def _snippet_options(request: HtmxHttpRequest, builder: Builder) -> snippets.SnippetOptions:
@@ -74,8 +74,10 @@ def _preview_context(request: HtmxHttpRequest, builder: Builder) -> dict:
         if spec.body else ""
     context["snippets"] = snippet_panels(
         spec=spec, flavour=builder.flow, file_flavour=builder.flow, options=options,
-        download_url=lambda lang: reverse("playground:snippet", args=[lang])
-        + f"?{download_query}")
+        download_url=lambda lang: fixed_url("playground:snippet", lang) + f"?{download_query}")
+    context["postman_collection_url"] = f"{fixed_url('contract:postman_collection')}?{query}"
+    context["postman_environment_url"] = fixed_url("contract:postman_environment") + (
+        "?include_token=1" if literal else "")
     return context
 
 
