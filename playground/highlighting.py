@@ -87,7 +87,71 @@ def _lines(text: str):
 
 @lru_cache(maxsize=4096)
 def _line_html(line: str, lang: str) -> str:
-    return pygments.highlight(line, _LEXERS[lang], _LINE_FORMATTER)
+    return pygments.format(_line_tokens(line, lang), _LINE_FORMATTER)
+
+
+# How a Python or JavaScript line lexes does not depend on what its plain strings and its
+# numbers say: ``"coupon_code": "T5",`` and ``"coupon_code": "TYPING5",`` give the same
+# tokens but one. So a line is lexed with each such value swapped for a stand-in, once per
+# shape, and the values are put back into the tokens: a keystroke in a field re-lexes
+# nothing. Lines with escapes, other quotes or comments are lexed as they are.
+_VALUE = re.compile(r'"(?P<string>[^"\n]*)"|(?<![\w.])[0-9]+(?![\w.])')
+_PLAIN = re.compile(r"[^\"'\\%{}\x00-\x1f\x7f]+")
+_AS_IS = re.compile(r"[\\'`#]|//|/\*")
+_SHAPED = ("python", "node")
+
+
+def _line_tokens(line: str, lang: str) -> list[tuple]:
+    if lang in _SHAPED and not _AS_IS.search(line):
+        shape, regions = _shape(line)
+        if regions:
+            tokens = _put_back(_shape_tokens(shape, lang), regions)
+            if tokens is not None:
+                return tokens
+    return list(_LEXERS[lang].get_tokens(line))
+
+
+def _shape(line: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The line with its plain string contents as ``s`` and its numbers as ``1``, and where
+    each stand-in is in it: (start, end, the value it stands for)."""
+    parts, regions, last, offset = [], [], 0, 0
+    for match in _VALUE.finditer(line):
+        if match.group("string") is None:
+            start, end, stand_in = match.start(), match.end(), "1"
+        elif _PLAIN.fullmatch(match.group("string")):
+            start, end, stand_in = match.start("string"), match.end("string"), "s"
+        else:
+            continue
+        parts += [line[last:start], stand_in]
+        regions.append((start + offset, start + offset + 1, line[start:end]))
+        offset += 1 - (end - start)
+        last = end
+    parts.append(line[last:])
+    return "".join(parts), regions
+
+
+@lru_cache(maxsize=1024)
+def _shape_tokens(shape: str, lang: str) -> tuple:
+    return tuple(_LEXERS[lang].get_tokens_unprocessed(shape))
+
+
+def _put_back(tokens: tuple, regions: list[tuple[int, int, str]]) -> list[tuple] | None:
+    """The shape's tokens with the values back in place, or None if a stand-in was not
+    inside one token (then the line is lexed as it is)."""
+    result, index = [], 0
+    for position, ttype, value in tokens:
+        end = position + len(value)
+        pieces, cursor = [], position
+        while index < len(regions) and regions[index][0] < end:
+            start, stop, original = regions[index]
+            if start < position or stop > end:
+                return None
+            pieces += [value[cursor - position:start - position], original]
+            cursor = stop
+            index += 1
+        pieces.append(value[cursor - position:])
+        result.append((ttype, "".join(pieces)))
+    return result if index == len(regions) else None
 
 
 # --- stylesheet ----------------------------------------------------------------------------

@@ -183,3 +183,32 @@ def test_the_curl_commands_first_lines_are_highlighted_once_and_the_quoted_body_
                                   "cat <<EOF\nx\nEOF\n", "a 'b' \\\n  c 'd\\''\n"])
 def test_shell_a_lexer_reads_across_lines_is_highlighted_as_the_whole_text(text):
     assert highlighting._cached(text, "curl") == whole(text, "curl")
+
+
+_PLAINISH = st.text(alphabet=st.sampled_from("aZ09 _.-@+:/[]()!?é€%{}'\"\\"), max_size=12)
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(values=st.lists(_PLAINISH | st.integers(-10**12, 10**12) | st.booleans()
+                                  | st.none(), min_size=1, max_size=6),
+                  flavour=st.sampled_from(["single", "full"]))
+def test_lines_lexed_by_shape_equal_the_whole_text(values, flavour):
+    """Plain strings and numbers are swapped for stand-ins to lex a line: the HTML is still
+    exactly what Pygments gives for the whole text."""
+    body = {"type": "new_serp", **{f"f{i}": v for i, v in enumerate(values)}}
+    for lang in ("python", "node"):
+        text = render(RequestSpec.create(body), lang, flavour, SnippetOptions(base_url=BASE))
+        assert highlighting._cached(text, lang) == whole(text, lang)
+
+
+def test_a_line_differing_only_in_its_values_is_not_lexed_again():
+    options = SnippetOptions(base_url="http://shapes.test")
+    first, second = ({**default_body(), "coupon_code": code, "proxies[mixed]": size}
+                     for code, size in (("SPRING", 1000), ("AUTUMN 24", 25000)))
+    for lang in ("python", "node"):
+        highlight(render(RequestSpec.create(first), lang, "single", options), lang)
+        before = highlighting._shape_tokens.cache_info()
+        text = render(RequestSpec.create(second), lang, "single", options)
+        assert highlight(text, lang) == whole(text, lang)
+        after = highlighting._shape_tokens.cache_info()
+        assert after.misses == before.misses and after.hits - before.hits == 2
