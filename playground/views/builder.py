@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.html import format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
@@ -129,13 +129,23 @@ def _price_oob(request: HtmxHttpRequest, body: dict | None, note_names: tuple[st
     if html is None:
         html = render_to_string("playground/_price_panel.html", context).encode()
         _panels.put(key, html)
-    notes = format_html_join(
-        "\n", '<p class="price-note" id="price-note-{}" hx-swap-oob="true">{}</p>',
-        ((name, panel.notes.get(name, "")) for name in note_names))
+    notes = "\n".join(_note_element(name, panel.notes.get(name, "")) for name in note_names)
     return html + b"\n" + notes.encode()
 
 
+def _note_element(name: str, note: str) -> str:
+    """The note beside one field, out of band; an empty one once per field name."""
+    if note:
+        return format_html(_NOTE, name, note)
+    html = _no_note.get(name)
+    if html is None:
+        html = _no_note[name] = format_html(_NOTE, name, "")
+    return html
+
+
 _panels = LRU(512)  # what the panel shows -> its rendered HTML, out of band
+_NOTE = '<p class="price-note" id="price-note-{}" hx-swap-oob="true">{}</p>'
+_no_note: dict[str, str] = {}  # field name -> its empty note (names come from forms)
 
 
 def _page_context(request: HtmxHttpRequest, builder: Builder, *, read: bool = True) -> dict:
@@ -201,7 +211,7 @@ def preview(request: HtmxHttpRequest) -> HttpResponse:
     # The same query on the same host renders the same fragment: keep the last few hundred
     # (never one with the user's token in it).
     key = None if "include_token" in request.GET or request.GET.get("token") == "mine" else (
-        api.api_base(), request.scheme, request.get_host(), request.GET.urlencode(),
+        api.api_base(), request.scheme, request.get_host(), request.META.get("QUERY_STRING", ""),
         bool(request.htmx))
     cached = _previews.get(key) if key else None
     response: HttpResponse
