@@ -135,7 +135,8 @@ def _fixed(pairs) -> Callable[[], tuple]:
 
 def _form_fields(product: Product) -> dict[str, forms.Field]:
     """Django form fields for one product, named as the query string names them."""
-    fields: dict[str, forms.Field] = {"type": forms.CharField(widget=forms.HiddenInput)}
+    fields: dict[str, forms.Field] = {
+        "type": forms.CharField(widget=forms.HiddenInput, initial=product.type)}
     for f in product.fields:
         if f.kind == "country":
             fields[f.name] = CountryField(label=f.label, help_text=f.help, initial=f.default)
@@ -177,13 +178,29 @@ class DescribedField(forms.BoundField):
         return " ".join([*ids, f"errors-{self.html_name}", f"price-note-{self.html_name}"])
 
 
+class SharedFields(dict):
+    """A product form's fields, shared by its instances rather than deep-copied for each.
+
+    Django copies a form's fields per instance so that one instance may change its own; the
+    builder never does, and copying eleven fields was a fifth of a keystroke's preview. So
+    nothing may change a field of a ProductForm instance (tests/test_builder_forms.py checks
+    that building, validating and rendering forms leaves every field as it was)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class ProductFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
     """Declares a product form's fields from the catalogue entry it names."""
 
     def __new__(mcs, name, bases, attrs):
-        if attrs.get("product") is not None:
-            attrs = {**_form_fields(attrs["product"]), **attrs}
-        return super().__new__(mcs, name, bases, attrs)
+        product = attrs.get("product")
+        if product is not None:
+            attrs = {**_form_fields(product), **attrs}
+        cls = super().__new__(mcs, name, bases, attrs)
+        if product is not None:
+            cls.base_fields = SharedFields(cls.base_fields)
+        return cls
 
 
 class ProductForm(forms.Form, metaclass=ProductFormMetaclass):
@@ -192,10 +209,6 @@ class ProductForm(forms.Form, metaclass=ProductFormMetaclass):
     product: Product
     advanced_fields = ("email", "fname", "lname")
     bound_field_class = DescribedField
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["type"].initial = self.product.type
 
     @classmethod
     def from_query(cls, query) -> ProductForm:

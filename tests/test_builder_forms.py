@@ -216,3 +216,37 @@ def test_checkout_link_of_an_unknown_product_is_refused():
     with pytest.raises(CheckoutLinkError) as caught:
         import_checkout_link("https://proxyscrape.com/purchase?type=wallet_topup&amount=5")
     assert str(caught.value).startswith("The link's type “wallet_topup” is not a product")
+
+
+def _field_state(form_class) -> dict:
+    return {name: (dict(vars(field)), dict(vars(field.widget)), dict(field.widget.attrs))
+            for name, field in form_class.base_fields.items()}
+
+
+def _same(before: dict, after: dict) -> bool:
+    return before.keys() == after.keys() and all(
+        value is after[key] or value == after[key] for key, value in before.items())
+
+
+@pytest.mark.parametrize("product_type", list(PRODUCT_FORMS))
+def test_product_forms_share_their_fields_and_nothing_changes_them(product_type):
+    """The fields are shared by every instance (not copied per keystroke), so building,
+    validating and rendering valid and invalid forms must leave every field as it was."""
+    form_class = PRODUCT_FORMS[product_type]
+    before = _field_state(form_class)
+    first = form_class.from_query(QueryDict(""))
+    second = form_class.from_query(QueryDict("country=Atlantis&coupon_code=" + "x" * 99
+                                             + "&email=nope&days=-3&proxies_size=abc"))
+    assert first.fields["type"] is second.fields["type"] is form_class.base_fields["type"]
+    for form in (first, second):
+        form.is_valid()
+        assert form.errors is not None
+        for bound in form:
+            str(bound)
+            bound.label_tag()
+            bound.errors  # noqa: B018 - read, to render the list
+    assert first["type"].value() == product_type
+    after = _field_state(form_class)
+    for name in before:
+        for part_before, part_after in zip(before[name], after[name], strict=True):
+            assert _same(part_before, part_after), name
