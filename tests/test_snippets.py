@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 
 from playground import snippets
 from playground.catalogue import default_body
@@ -20,6 +21,7 @@ from playground.snippets.js_values import js_exact, js_template
 from playground.snippets.plan import plan
 from playground.snippets.python import py_literal
 from playground.spec import RequestSpec
+from playground.views._shared import snippet_panels
 
 BASE = "http://127.0.0.1:8000/sandbox"
 ORDER_ID = "0bc1a40f-2a17-4c84-9b2b-f4b9d3e0b3a1"
@@ -467,3 +469,18 @@ def test_the_token_source_follows_the_mode():
     literal = options(token_mode="literal", token="it's").source
     assert (literal.env, literal.text, literal.note) == (False, "it's", "")
     assert "it's" not in repr(literal)
+
+
+def test_snippet_panels_hand_the_template_escaped_values():
+    """snippet_panels escapes every value itself (the template writes them as they are)."""
+    panels = snippet_panels(
+        spec=RequestSpec.balance(), flavour="single", file_flavour="full",
+        options=SnippetOptions(base_url="http://escape.test"),
+        download_url=lambda lang: f"/snippets/{lang}?a=1&b=<2>", id_suffix='-"x"',
+        code_prefix="<p>", label_order="<o>")
+    html = render_to_string("playground/_snippet_tabs.html", {"snippet_list": panels})
+    assert 'href="/snippets/node?a=1&amp;b=&lt;2&gt;"' in html
+    assert 'id="tab-python-&quot;x&quot;"' in html
+    assert 'id="&lt;p&gt;code-curl-&quot;x&quot;"' in html
+    assert 'aria-label="Node code, proxy list of order &lt;o&gt;"' in html
+    assert "<o>" not in html and "<p>" not in html and "<2>" not in html

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django_htmx.middleware import HtmxDetails
 
@@ -53,23 +54,26 @@ def snippet_panels(*, spec: RequestSpec, flavour: str, file_flavour: str,
     regions' names, so no two regions share one. The ids are worked out here, once, rather
     than pieced together in the template (the preview renders on every keystroke)."""
     cache = options.token_mode != "literal"
-    panels = []
+    # Every value is escaped here, once, and handed over as safe: the template then writes
+    # each as it is (through the template engine's escaping they cost twice as much).
+    suffix, prefix, order = escape(id_suffix), escape(code_prefix), escape(label_order)
+    panels: list[dict[str, str]] = []
     for index, lang in enumerate(snippets.LANGUAGES):
         label = LANGUAGE_LABELS[lang]
         panels.append({
-            "lang": lang,
-            "label": label,
+            "lang": SafeString(lang),
+            "label": SafeString(label),
             "html": SafeString(highlighting.highlight(
                 snippets.render(spec, lang, flavour, options), lang, cache=cache)),
-            "filename": snippets.filename(spec, lang, file_flavour),
-            "download_url": download_url(lang),
-            "tab_id": f"tab-{lang}{id_suffix}",
-            "panel_id": f"panel-{lang}{id_suffix}",
-            "code_id": f"{code_prefix}code-{lang}{id_suffix}",
-            "region_label": f"{label} code, proxy list of order {label_order}" if label_order
-            else f"{label} code",
-            "selected": "true" if index == 0 else "false",
-            "hidden": "hidden" if index else "",
+            "filename": escape(snippets.filename(spec, lang, file_flavour)),
+            "download_url": escape(download_url(lang)),
+            "tab_id": SafeString(f"tab-{lang}{suffix}"),
+            "panel_id": SafeString(f"panel-{lang}{suffix}"),
+            "code_id": SafeString(f"{prefix}code-{lang}{suffix}"),
+            "region_label": SafeString(f"{label} code, proxy list of order {order}"
+                                       if label_order else f"{label} code"),
+            "selected": SafeString("true" if index == 0 else "false"),
+            "hidden": SafeString("hidden" if index else ""),
         })
     return panels
 
