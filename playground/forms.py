@@ -8,7 +8,6 @@ Known package sizes are offered as suggestions only: the API decides what is buy
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import lru_cache
 
 from django import forms
@@ -125,14 +124,6 @@ def _number_field(f: catalogue.Field) -> forms.IntegerField:
     )
 
 
-def _fixed(pairs) -> Callable[[], tuple]:
-    """Choices given as a callable: every form instance deep-copies its fields, and a list
-    of choices with them (a hundred microseconds for the locations, on every keystroke's
-    preview); the callable is shared."""
-    frozen = tuple(pairs)
-    return lambda: frozen
-
-
 def _form_fields(product: Product) -> dict[str, forms.Field]:
     """Django form fields for one product, named as the query string names them."""
     fields: dict[str, forms.Field] = {
@@ -142,18 +133,18 @@ def _form_fields(product: Product) -> dict[str, forms.Field]:
             fields[f.name] = CountryField(label=f.label, help_text=f.help, initial=f.default)
         elif f.kind == "bool":
             fields[f.name] = forms.TypedChoiceField(
-                label=f.label, choices=_fixed(BOOL_CHOICES), coerce=_bool, help_text=f.help,
+                label=f.label, choices=BOOL_CHOICES, coerce=_bool, help_text=f.help,
                 initial="true" if f.default else "false")
         elif f.kind == "pool":
             fields["proxies_location"] = forms.ChoiceField(
-                label="Location", choices=_fixed(f.choices.items()), initial="mixed",
+                label="Location", choices=list(f.choices.items()), initial="mixed",
                 help_text="One location per order; the body says proxies[<location>].")
             fields["proxies_size"] = _number_field(f)
         elif f.kind == "choice" and all(isinstance(k, str) for k in f.choices):
             fields[f.name] = forms.ChoiceField(
                 label=f.label, required=f.required, help_text=f.help,
-                choices=_fixed([("", "Never expires" if f.name == "duration" else "—"),
-                                *f.choices.items()]))
+                choices=[("", "Never expires" if f.name == "duration" else "—"),
+                         *f.choices.items()])
         else:  # numbers: "int", and "choice" with numeric keys (days, bandwidth)
             fields[f.name] = _number_field(f)
     fields["coupon_code"] = forms.CharField(
