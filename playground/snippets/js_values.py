@@ -15,6 +15,11 @@ _JS_SAFE_INT = 2**53
 
 
 def _escape_unprintable(text: str, keep: str = "") -> str:
+    rest = text
+    for ch in keep:
+        rest = rest.replace(ch, "")
+    if rest.isprintable():
+        return text  # the usual case, without building the text again character by character
     out = []
     for ch in text:
         if ch.isprintable() or ch in keep:
