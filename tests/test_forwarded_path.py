@@ -16,6 +16,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory
 from django.urls import set_script_prefix
 
+from playground.models import Call
+from tests.html_support import by_id
+from tests.live_support import BALANCE_FIELDS, send, use_token
 from tests.process_support import running_make
 
 LOGIN_URL = "/accounts/login/"
@@ -194,17 +197,24 @@ def test_under_force_script_name_the_playgrounds_links_and_redirects_carry_the_p
 
 
 def test_under_force_script_name_snippets_and_files_call_the_sandbox_under_the_prefix(
-        client, db, settings):
-    """A copied snippet, the OpenAPI servers and the Postman environment name this server's
-    sandbox where a client outside reaches it: under the deployment's sub-path."""
+        client, db, demo, settings):
+    """A copied snippet, History's Copy as cURL, the OpenAPI servers and the Postman
+    environment name this server's sandbox where a client outside reaches it: under the
+    deployment's sub-path."""
     settings.FORCE_SCRIPT_NAME = "/playground"
     set_script_prefix("/playground/")
     try:
         preview = client.get("/preview", {"endpoint": "balance"}, headers={"HX-Request": "true"})
         environment = client.get("/export/postman/environment.json").json()
         servers = client.get("/openapi.json").json()["servers"]
+        use_token(client, "sandbox-full")
+        send(client, BALANCE_FIELDS)
+        history = client.get("/history").content.decode()
     finally:
         set_script_prefix("/")
+    call = Call.objects.get(endpoint="balance")
+    assert "http://testserver/playground/sandbox/v4/account/orders/balance" in (
+        by_id(history, f"curl-{call.pk}")[0]["text"])
     assert "http://testserver/playground/sandbox/v4/account/orders/balance" in (
         preview.content.decode())
     assert "http://testserver/sandbox/" not in preview.content.decode()

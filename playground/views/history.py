@@ -16,6 +16,7 @@ from playground.models import (
 )
 from playground.owners import owner_for
 from playground.views._shared import HtmxHttpRequest
+from playground.web.sandbox_url import sandbox_api_base
 
 HISTORY_PAGE = 50
 
@@ -39,7 +40,7 @@ def history(request: HtmxHttpRequest) -> HttpResponse:
     if filters["http_status"].isascii() and filters["http_status"].isdigit() \
             and filters["http_status"] not in statuses and len(filters["http_status"]) <= 5:
         statuses.append(filters["http_status"])  # a status from a link: shown as chosen
-    sandbox_base = request.build_absolute_uri("/sandbox")  # as the builder's snippets say
+    sandbox_base = sandbox_api_base(request)  # as the builder's snippets say
     rows = [(call, replay.curl(call, base_url=sandbox_base if call.environment == "sandbox"
                                else call.base_url))
             for call in page.object_list]
