@@ -130,6 +130,16 @@ def test_history_filters_by_endpoint_http_status_and_order_status(client, sandbo
         client.get("/history", {"order_status": "refunded"}))
 
 
+@pytest.mark.parametrize(("status", "offered"), [("299", True), ("99999", True),
+                                                 ("100000", False), ("000200", False),
+                                                 ("2x", False), ("²", False)])
+def test_a_status_from_a_link_is_offered_as_chosen_when_it_is_up_to_five_digits(
+        client, sandbox, status, offered):
+    page = client.get("/history", {"http_status": status}).content.decode()
+    chosen = f'<option value="{status}" selected>{status}</option>'
+    assert (chosen in page) is offered
+
+
 def test_history_links_reopen_the_request_in_the_builder_and_track_the_order(client, sandbox):
     use_token(client, "sandbox-full")
     send(client, {**CREATE_FIELDS, "proxies_location": "us", "coupon_code": "SAVE10"})

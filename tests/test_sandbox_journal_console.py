@@ -86,6 +86,17 @@ def test_new_entries_arrive_by_polling_and_nothing_new_is_a_204(client, public):
     assert client.get(journal_url(public, "/rows?after=x"), **HX).status_code == 400
 
 
+@pytest.mark.parametrize(("after", "status"), [("9" * 18, 204), ("0" * 18, 200),
+                                               ("0" * 19, 400), ("9" * 5000, 400),
+                                               ("-1", 400), ("١", 400), ("", 400)])
+def test_the_polls_after_is_an_entry_id_of_at_most_18_digits(client, public, after, status):
+    client.get(BALANCE, headers={"api-token": "sandbox-full"})
+    answer = client.get(journal_url(public, "/rows"), {"after": after}, **HX)
+    assert answer.status_code == status
+    if status == 400:
+        assert answer.content.decode() == "after must be an entry id."
+
+
 def test_compare_shows_a_string_where_the_builder_sends_a_number(client, public):
     post_order(client, STRINGLY, "sandbox-full")
     entry = JournalEntry.objects.get()

@@ -19,6 +19,7 @@ from playground import api, redaction, vault
 from playground.api import Credential
 from playground.builder import Builder
 from playground.contract import history, openapi, postman, probes
+from playground.sandbox.numbers import whole
 from playground.web.sandbox_url import sandbox_api_base
 
 MAX_EXPORTED_CALLS = 50
@@ -102,11 +103,12 @@ def _call_ids(values: list[str]) -> list[int] | str:
         return "Pick at least one History row to export."
     if len(values) > MAX_EXPORTED_CALLS:
         return f"At most {MAX_EXPORTED_CALLS} History rows go in one collection."
-    bad = [v for v in values if not (v.isascii() and v.isdigit() and len(v) <= 18)]
+    ids = [whole(v, low=0, high=10**18 - 1, digits=18) for v in values]
+    bad = [v for v, found in zip(values, ids, strict=True) if found is None]
     if bad:
         return "History rows are named by their number; not: " + ", ".join(
             repr(v[:40]) for v in bad[:5])
-    return list(dict.fromkeys(int(v) for v in values))
+    return list(dict.fromkeys(found for found in ids if found is not None))
 
 
 @require_GET

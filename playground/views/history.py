@@ -15,6 +15,7 @@ from playground.models import (
     charged_totals,
 )
 from playground.owners import owner_for
+from playground.sandbox.numbers import whole
 from playground.views._shared import HtmxHttpRequest
 from playground.web.sandbox_url import sandbox_api_base
 
@@ -37,8 +38,8 @@ def history(request: HtmxHttpRequest) -> HttpResponse:
     page = paging.page(visible.filtered(**filters), size=HISTORY_PAGE,
                        before=request.GET.get("before", ""), after=request.GET.get("after", ""))
     statuses = [str(status) for status in HTTP_STATUS_CHOICES]
-    if filters["http_status"].isascii() and filters["http_status"].isdigit() \
-            and filters["http_status"] not in statuses and len(filters["http_status"]) <= 5:
+    if whole(filters["http_status"], low=0, high=99_999, digits=5) is not None \
+            and filters["http_status"] not in statuses:
         statuses.append(filters["http_status"])  # a status from a link: shown as chosen
     sandbox_base = sandbox_api_base(request)  # as the builder's snippets say
     rows = [(call, replay.curl(call, base_url=sandbox_base if call.environment == "sandbox"

@@ -13,6 +13,7 @@ from playground import journal_console
 from playground.owners import owner_for
 from playground.sandbox import chaos, sandboxes
 from playground.sandbox.models import JournalEntry, Sandbox
+from playground.sandbox.numbers import whole
 from playground.sandbox.views import current_sandbox
 from playground.views._shared import HtmxHttpRequest
 
@@ -77,11 +78,11 @@ def journal_rows(request: HtmxHttpRequest, sandbox_id: int) -> HttpResponse:
     """Polled by the page: the entries newer than ``after`` (204 when there are none), and
     the poller again with the new ``after``."""
     sandbox = visible_sandbox(request, sandbox_id)
-    after = request.GET.get("after", "0")
-    if not (after.isascii() and after.isdigit() and len(after) < 19):
+    after = whole(request.GET.get("after", "0"), low=0, high=10**18 - 1, digits=18)
+    if after is None:
         return HttpResponse("after must be an entry id.", status=400)
     filters = _filters(request)
-    entries = _rows(request, sandbox, filters, after=int(after))
+    entries = _rows(request, sandbox, filters, after=after)
     if not entries:
         return HttpResponse(status=204)
     return TemplateResponse(request, "sandbox/_journal_rows.html", {
