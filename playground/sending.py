@@ -21,6 +21,7 @@ from playground.api import ApiError, ApiResponse, Credential
 from playground.explain import UNKNOWN_AFTER
 from playground.models import RESPONSE_CAP, Call
 from playground.owners import Owner
+from playground.sandbox.numbers import whole
 from playground.spec import ERROR_INSUFFICIENT_BALANCE, TERMINAL_STATUSES, RequestSpec
 
 TERMINAL = TERMINAL_STATUSES
@@ -202,7 +203,8 @@ def request_id(call: Call) -> str:
 def response_size(headers: dict[str, str], text: str) -> int:
     """The answer's size in bytes: its Content-Length, else the body as read."""
     declared = next((v for k, v in headers.items() if k.lower() == "content-length"), "")
-    return int(declared) if declared.isdigit() and len(declared) < 10 else len(text.encode())
+    size = whole(declared, low=0, high=10**9 - 1, digits=9)
+    return size if size is not None else len(text.encode())
 
 
 def may_have_placed(call: Call) -> bool:

@@ -8,6 +8,7 @@ import re
 import httpx
 import pytest
 
+from playground import sending
 from playground.models import Call
 from tests.html_support import by_id, elements, text_of, texts_of
 from tests.live_support import (
@@ -64,3 +65,12 @@ def test_headers_are_kept_capped_without_cookies_and_with_echoed_tokens_redacted
     assert all(len(value) <= 500 for _name, value in call.response_headers)
     assert TOKEN not in str(call.response_headers) and TOKEN not in html
     assert texts_of(html, "span", "request-id") == ["request id req-1"]
+
+
+@pytest.mark.parametrize(("declared", "size"), [("12", 12), ("0", 0), ("999999999", 999999999),
+                                                ("1234567890", 6), ("١٢", 6), ("-3", 6),
+                                                ("", 6)])
+def test_the_size_shown_is_the_declared_content_length_when_it_is_a_plain_number(
+        declared, size):
+    headers = {"Content-Length": declared} if declared else {}
+    assert sending.response_size(headers, "héllo") == size
